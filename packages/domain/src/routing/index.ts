@@ -1,0 +1,11 @@
+export * from './priority';
+export * from './facts';
+export * from './condition.schema';
+export * from './action.schema';
+export * from './rule.schema';
+export { checkRegexSafety, MAX_REGEX_LENGTH, MAX_REGEX_INPUT, MAX_UNBOUNDED_QUANTIFIERS } from './regex-guard';
+export { compileRules, type CompiledRuleSet, type CompiledRule } from './compile';
+export type { CompiledCondition } from './compile-leaf';
+export * from './decision';
+export * from './evaluate';
+export * from './default-rules';
