@@ -35,6 +35,15 @@ export interface OutboundMessage {
   recipient: { externalId: string; handle?: string | null; email?: string | null };
   subject?: string | null;
   references?: string[];
+  /** When the recipient last wrote to us (ISO). Meta only allows private replies inside its messaging window. */
+  lastInboundAt?: string | null;
+  /** Meta message tag for a private reply outside the 24-hour window, e.g. 'HUMAN_AGENT' for a person answering. */
+  messageTag?: string | null;
+  /**
+   * Provider ids of the parts of this message already delivered by an earlier attempt (from the
+   * failed attempt's error `details.deliveredPartIds`): a retry continues after them, never repeats them.
+   */
+  deliveredPartIds?: string[];
 }
 
 export interface SendResult {
@@ -48,12 +57,16 @@ export interface ChannelLimits {
   remaining: number | null;
   resetAt: string | null;
   maxTextLength: number | null;
+  /** 'requests' (default) or 'percent' when the provider reports usage as a share (Meta's usage headers). */
+  unit?: 'requests' | 'percent';
 }
 
 /**
  * One driver per provider. Thrown errors are EarshotError (from @earshot/domain):
  * EARSHOT_SIGNATURE_INVALID for verification failures, EARSHOT_PROVIDER_RATE_LIMITED (with retryAt)
- * and EARSHOT_PROVIDER_UNAVAILABLE for transient send failures, EARSHOT_PROVIDER_REJECTED for permanent ones.
+ * and EARSHOT_PROVIDER_UNAVAILABLE for transient send failures, EARSHOT_PROVIDER_REJECTED for permanent ones,
+ * EARSHOT_CHANNEL_RULE when a provider rule forbids the send (length, Meta's messaging window).
+ * A transient failure after some parts of a split message went out carries `details.deliveredPartIds`.
  */
 export interface ChannelDriver {
   readonly kind: ChannelKind;

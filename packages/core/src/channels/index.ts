@@ -1,0 +1,11 @@
+// Public surface of the channel layer (re-exported by packages/core/src/index.ts).
+export type { ChannelContext, ChannelDriver, ChannelLimits, InboundRequest, OutboundMessage, ProviderEvent, SendResult } from './driver';
+export { getDriver, hasDriver, registerDriver } from './registry';
+
+export { createXDriver, type XDriverOptions } from './x/x.driver';
+export { pollMentions, initialMentionsPollState, type MentionsPollState, type MentionsPollResult } from './x/x.poll';
+export { splitForX, xWeightedLength, X_MAX_POST_LENGTH } from './x/x.text';
+
+export { startXFakeServer, type XFakeServer, type XFakeOptions } from './testing/x-fake.server';
+export { startDriverWebhookReceiver, type DriverWebhookReceiver } from './testing/driver-webhook.receiver';
+export { loadSampleTexts, type SampleText } from './testing/sample-texts';

@@ -1,0 +1,5 @@
+import type { ChannelDriver } from './driver';
+import { createXDriver } from './x/x.driver';
+
+/** The social provider drivers (X, Facebook, Instagram), registered by registry.ts. */
+export const providerDrivers: ChannelDriver[] = [createXDriver()];
