@@ -1,4 +1,6 @@
 export * from './canonical';
 export * from './errors';
+export * from './permissions';
+export * from './api/views';
 export * from './routing';
 export * from './assignment';

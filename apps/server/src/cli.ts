@@ -1,0 +1,26 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from './config';
+import { registerAdminCommands } from './commands/admin.command';
+import { registerServerCommands } from './commands/server.command';
+import { registerTriageCommands } from './commands/triage.command';
+
+const program = new Command('earshot')
+  .description('Earshot — the open-source social customer care desk')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerServerCommands(program);
+registerAdminCommands(program);
+registerTriageCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`earshot: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}

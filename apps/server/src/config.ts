@@ -1,0 +1,69 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+/** Configuration comes from the environment only, validated once at start with messages a person can act on. */
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0, 'PORT must be 0..65535').max(65535, 'PORT must be 0..65535').default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://').optional(),
+  EARSHOT_DATA_DIR: z.string().min(1).default('.earshot'),
+  EARSHOT_SECRET_KEY: z.string().min(32, 'EARSHOT_SECRET_KEY must be at least 32 characters (e.g. `openssl rand -base64 48`)').optional(),
+  EARSHOT_ADMIN_EMAIL: z.email('EARSHOT_ADMIN_EMAIL must be an email address').optional(),
+  EARSHOT_ADMIN_PASSWORD: z.string().min(12, 'EARSHOT_ADMIN_PASSWORD must be at least 12 characters').optional(),
+  EARSHOT_DEMO: z.enum(['0', '1', 'true', 'false']).optional(),
+  EARSHOT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  EARSHOT_COOKIE_SECURE: z.enum(['0', '1', 'true', 'false']).optional(),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  dbDir: string;
+  secretKey: string;
+  secretKeyGenerated: boolean;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  demo: boolean;
+  logLevel: string;
+  cookieSecure: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Earshot cannot start: the configuration is not valid.\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if ((e.EARSHOT_ADMIN_EMAIL === undefined) !== (e.EARSHOT_ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError('Earshot cannot start: set both EARSHOT_ADMIN_EMAIL and EARSHOT_ADMIN_PASSWORD, or neither.');
+  }
+  const dataDir = resolve(e.EARSHOT_DATA_DIR);
+  const { key, generated } = e.EARSHOT_SECRET_KEY ? { key: e.EARSHOT_SECRET_KEY, generated: false } : localSecretKey(dataDir);
+  const truthy = (v: string | undefined) => v === '1' || v === 'true';
+  return {
+    port: e.PORT, host: e.HOST, databaseUrl: e.DATABASE_URL, dataDir, dbDir: join(dataDir, 'db'),
+    secretKey: key, secretKeyGenerated: generated, adminEmail: e.EARSHOT_ADMIN_EMAIL, adminPassword: e.EARSHOT_ADMIN_PASSWORD,
+    demo: e.EARSHOT_DEMO === undefined ? true : truthy(e.EARSHOT_DEMO),
+    logLevel: e.EARSHOT_LOG_LEVEL, cookieSecure: truthy(e.EARSHOT_COOKIE_SECURE),
+  };
+}
+
+/**
+ * Without EARSHOT_SECRET_KEY a laptop install still works: a key is generated once and kept in the
+ * data folder (mode 0600). Production sets the variable.
+ */
+function localSecretKey(dataDir: string): { key: string; generated: boolean } {
+  const file = join(dataDir, 'secret.key');
+  if (existsSync(file)) return { key: readFileSync(file, 'utf8').trim(), generated: false };
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(48).toString('base64');
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return { key, generated: true };
+}

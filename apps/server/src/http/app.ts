@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { EarshotError } from '@earshot/domain';
+import type { Core } from '@earshot/core';
+import { authPlugin } from './auth.plugin';
+import { errorHandler, notFoundHandler } from './errors';
+import { Metrics } from './metrics';
+import { securityHeaders } from './security-headers';
+import { registerRoutes } from '../routes/index';
+
+export interface AppOptions {
+  core: Core;
+  logLevel?: string;
+  cookieSecure?: boolean;
+  /** Built desk to serve at / (apps/web/dist). */
+  webDist?: string | null;
+  /** Login attempts per IP per minute. */
+  loginRateLimit?: number;
+  bodyLimit?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest { rawBody?: Buffer }
+}
+
+const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+
+/** Builds the HTTP app without listening, so tests use inject() and the CLI calls listen(). */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logLevel && opts.logLevel !== 'silent' ? {
+      level: opts.logLevel,
+      // Secrets never reach the log: no headers, no bodies; only method, url and status.
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'],
+    } : false,
+    bodyLimit: opts.bodyLimit ?? 1_048_576,
+    trustProxy: false,
+    // A slow client cannot hold a connection forever.
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 10_000,
+    routerOptions: { maxParamLength: 200 },
+    logController: new LogController({ disableRequestLogging: true }),
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+
+  // JSON bodies are kept raw as well: webhook signatures are computed over the exact bytes.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body: Buffer, done) => {
+    req.rawBody = body;
+    if (body.length === 0) return done(null, undefined);
+    try {
+      done(null, JSON.parse(body.toString('utf8')) as unknown);
+    } catch {
+      done(new EarshotError('EARSHOT_MALFORMED_JSON', 'request body is not valid JSON', { field: 'body' }), undefined);
+    }
+  });
+  app.addContentTypeParser('*', (_req, _payload, done) => {
+    done(new EarshotError('EARSHOT_UNSUPPORTED_MEDIA_TYPE', 'send JSON with Content-Type: application/json', { field: 'headers.content-type' }), undefined);
+  });
+
+  const metrics = new Metrics(opts.core);
+  metrics.install(app);
+  securityHeaders(app);
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(authPlugin, { core: opts.core });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Earshot API', version: '1', description: 'Social customer care desk. Authenticate with a session cookie (+ X-CSRF-Token) or `Authorization: Bearer <token>`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
+  app.addHook('onRoute', (route) => {
+    // The docs pages are public reading; everything else keeps its own config.
+    if (route.url.startsWith('/api/docs')) route.config = { ...(route.config ?? {}), public: true };
+  });
+
+  await registerRoutes(app, { core: opts.core, metrics, cookieSecure: opts.cookieSecure ?? false, loginRateLimit: opts.loginRateLimit ?? 10 });
+
+  const webDist = opts.webDist === undefined ? DEFAULT_WEB_DIST : opts.webDist;
+  if (webDist && existsSync(webDist)) {
+    await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false, index: ['index.html'] });
+    app.get('/*', { config: { public: true }, schema: { hide: true } }, (req, reply) => {
+      if (req.url.startsWith('/api/')) return notFoundHandler(req, reply);
+      return reply.type('text/html').sendFile('index.html');
+    });
+  }
+  return app;
+}

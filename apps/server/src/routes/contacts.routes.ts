@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ContactView } from '@earshot/domain';
+import { authErrors, IdParams, type RouteDeps } from './shared';
+
+export async function contactRoutes(app: FastifyInstance, { core }: RouteDeps): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['contacts'];
+  r.get('/api/v1/contacts/:id', { schema: { tags, summary: 'A customer: identities on every channel and past conversations', params: IdParams, response: { 200: ContactView, ...authErrors } } },
+    async (req) => core.contacts.get(req.can('contact:read'), req.params.id));
+  r.patch('/api/v1/contacts/:id', {
+    schema: {
+      tags, summary: 'Update name, email, VIP, tags, notes', params: IdParams,
+      body: z.strictObject({ name: z.string().max(200).optional(), email: z.email().nullable().optional(), vip: z.boolean().optional(), tags: z.array(z.string().min(1).max(64)).max(50).optional(), notes: z.string().max(20_000).optional() }),
+      response: { 200: ContactView, ...authErrors },
+    },
+  }, async (req) => core.contacts.update(req.can('contact:update'), req.params.id, req.body));
+  r.post('/api/v1/contacts/:id/merge', { schema: { tags, summary: 'Merge another contact into this one', params: IdParams, body: z.strictObject({ sourceId: z.uuid() }), response: { 200: ContactView, ...authErrors } } },
+    async (req) => core.contacts.merge(req.can('contact:merge'), req.params.id, req.body.sourceId));
+}

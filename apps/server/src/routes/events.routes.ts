@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import type { DeskEvent } from '@earshot/core';
+import type { RouteDeps } from './shared';
+
+/**
+ * Server-sent events: the desk hears new messages, assignments and status changes of its own
+ * brand as they commit. A heartbeat keeps proxies from closing the stream.
+ */
+export async function eventRoutes(app: FastifyInstance, { core }: RouteDeps): Promise<void> {
+  app.get('/api/v1/events', { schema: { tags: ['events'], summary: 'Live desk events (text/event-stream)' } }, (req, reply) => {
+    const brandId = req.can('conversation:read').brandId;
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive',
+      'x-content-type-options': 'nosniff', 'x-accel-buffering': 'no',
+    });
+    res.write(`retry: 2000\n: connected\n\n`);
+    const send = (e: DeskEvent) => {
+      if (e.brandId !== brandId) return;
+      res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+    };
+    const unsubscribe = core.bus.subscribe(send);
+    const beat = setInterval(() => res.write(': ping\n\n'), 15_000);
+    const close = () => { clearInterval(beat); unsubscribe(); };
+    req.raw.on('close', close);
+    res.on('error', close);
+  });
+}

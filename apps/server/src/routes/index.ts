@@ -1,0 +1,16 @@
+import type { FastifyInstance } from 'fastify';
+import { adminRoutes } from './admin.routes';
+import { auditRoutes } from './audit.routes';
+import { authRoutes } from './auth.routes';
+import { contactRoutes } from './contacts.routes';
+import { conversationRoutes } from './conversations.routes';
+import { eventRoutes } from './events.routes';
+import { ingestRoutes } from './ingest.routes';
+import type { RouteDeps } from './shared';
+import { systemRoutes } from './system.routes';
+
+export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
+  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, auditRoutes, eventRoutes]) {
+    await routes(app, deps);
+  }
+}

@@ -1,0 +1,24 @@
+import { EarshotError, type ChannelKind } from '@earshot/domain';
+import type { ChannelDriver } from './driver';
+import { apiDriver } from './api/api.driver';
+import { providerDrivers } from './provider-drivers';
+import { importDriver } from './api/import.driver';
+
+// One driver per provider kind. Drivers for X, Meta, email and feeds register here as they land.
+const drivers = new Map<ChannelKind, ChannelDriver>([['api', apiDriver], ['import', importDriver]]);
+
+for (const d of providerDrivers) drivers.set(d.kind, d);
+
+export function registerDriver(driver: ChannelDriver): void {
+  drivers.set(driver.kind, driver);
+}
+
+export function getDriver(kind: string): ChannelDriver {
+  const d = drivers.get(kind as ChannelKind);
+  if (!d) throw new EarshotError('EARSHOT_CHANNEL_RULE', `no driver for channel kind "${kind}"`);
+  return d;
+}
+
+export function hasDriver(kind: string): boolean {
+  return drivers.has(kind as ChannelKind);
+}

@@ -1,0 +1,65 @@
+import type { DB, Kysely } from '@earshot/db';
+import { EarshotError, type ContactView } from '@earshot/domain';
+import type { Actor } from '../shared/actor';
+import type { Clock } from '../shared/clock';
+import { transact } from '../shared/unit-of-work';
+import { findContact, listIdentities, resolveContactId } from './contact.repository';
+
+export class ContactService {
+  constructor(private readonly db: Kysely<DB>, private readonly clock: Clock) {}
+
+  async get(actor: Actor, id: string): Promise<ContactView> {
+    const c = await findContact(this.db, actor.brandId, id);
+    if (!c) throw new EarshotError('EARSHOT_CONTACT_NOT_FOUND', 'contact not found', { field: 'params.id' });
+    const identities = await listIdentities(this.db, actor.brandId, id);
+    const convs = await this.db.selectFrom('conversations as c').innerJoin('channels as ch', 'ch.id', 'c.channel_id')
+      .select(['c.id', 'c.status', 'c.preview', 'c.last_activity_at', 'ch.kind']).where('c.brand_id', '=', actor.brandId).where('c.contact_id', '=', id)
+      .orderBy('c.last_activity_at', 'desc').limit(50).execute();
+    return {
+      id: c.id, name: c.name, email: c.email, vip: c.vip, tags: c.tags, notes: c.notes, attributes: c.attributes, mergedInto: c.merged_into,
+      identities: identities.map((i) => ({ id: i.id, channelKind: i.channel_kind, externalId: i.external_id, handle: i.handle, displayName: i.display_name, followers: i.followers })),
+      conversations: convs.map((v) => ({ id: v.id, status: v.status, preview: v.preview, lastActivityAt: v.last_activity_at.toISOString(), channelKind: v.kind })),
+      createdAt: c.created_at.toISOString(),
+    };
+  }
+
+  async update(actor: Actor, id: string, patch: { name?: string | undefined; email?: string | null | undefined; vip?: boolean | undefined; tags?: string[] | undefined; notes?: string | undefined }): Promise<ContactView> {
+    await transact(this.db, async (uow) => {
+      const c = await findContact(uow.tx, actor.brandId, id);
+      if (!c) throw new EarshotError('EARSHOT_CONTACT_NOT_FOUND', 'contact not found', { field: 'params.id' });
+      const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+      if (Object.keys(set).length === 0) return;
+      await uow.tx.updateTable('contacts').set({ ...set, updated_at: this.clock.now() }).where('brand_id', '=', actor.brandId).where('id', '=', id).execute();
+      uow.record({ brandId: actor.brandId, actorType: actor.type, actorId: actor.id, action: 'contact.updated', subjectType: 'contact', subjectId: id, before: Object.fromEntries(Object.keys(set).map((k) => [k, (c as Record<string, unknown>)[k]])), after: set, at: this.clock.now() });
+    });
+    return this.get(actor, id);
+  }
+
+  /**
+   * Merges `sourceId` into `targetId`: identities and conversations move to the target; the source
+   * keeps a pointer so late events for it land on the target too.
+   */
+  async merge(actor: Actor, targetId: string, sourceId: string): Promise<ContactView> {
+    if (targetId === sourceId) throw new EarshotError('EARSHOT_VALIDATION', 'cannot merge a contact into itself', { field: 'body.sourceId' });
+    await transact(this.db, async (uow) => {
+      const { tx } = uow;
+      const target = await findContact(tx, actor.brandId, targetId);
+      const source = await findContact(tx, actor.brandId, sourceId);
+      if (!target) throw new EarshotError('EARSHOT_CONTACT_NOT_FOUND', 'contact not found', { field: 'params.id' });
+      if (!source) throw new EarshotError('EARSHOT_CONTACT_NOT_FOUND', 'contact to merge not found', { field: 'body.sourceId' });
+      if (source.merged_into) throw new EarshotError('EARSHOT_INVALID_STATE', 'that contact was already merged', { field: 'body.sourceId' });
+      if ((await resolveContactId(tx, actor.brandId, targetId)) !== targetId) throw new EarshotError('EARSHOT_INVALID_STATE', 'target contact was merged into another', { field: 'params.id' });
+      const moved = await tx.updateTable('contact_identities').set({ contact_id: targetId }).where('brand_id', '=', actor.brandId).where('contact_id', '=', sourceId).returning('id').execute();
+      const convs = await tx.updateTable('conversations').set({ contact_id: targetId }).where('brand_id', '=', actor.brandId).where('contact_id', '=', sourceId).returning('id').execute();
+      await tx.updateTable('contacts').set({
+        merged_into: targetId, updated_at: this.clock.now(),
+      }).where('id', '=', sourceId).execute();
+      await tx.updateTable('contacts').set({
+        tags: [...new Set([...target.tags, ...source.tags])], vip: target.vip || source.vip, email: target.email ?? source.email,
+        name: target.name ?? source.name, notes: [target.notes, source.notes].filter(Boolean).join('\n\n'), updated_at: this.clock.now(),
+      }).where('id', '=', targetId).execute();
+      uow.record({ brandId: actor.brandId, actorType: actor.type, actorId: actor.id, action: 'contact.merged', subjectType: 'contact', subjectId: targetId, after: { sourceId, identities: moved.map((r) => r.id), conversations: convs.map((r) => r.id) }, at: this.clock.now() });
+    });
+    return this.get(actor, targetId);
+  }
+}

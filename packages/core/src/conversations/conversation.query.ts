@@ -1,0 +1,147 @@
+import { sql, type DB, type Kysely } from '@earshot/db';
+import { EarshotError, type ConversationView, type MessageView } from '@earshot/domain';
+import type { Executor } from '../shared/unit-of-work';
+import type { MessageRow } from './conversation.repository';
+
+export interface ListFilters {
+  view?: 'all' | 'mine' | 'unassigned' | 'my_teams' | 'needs_response' | undefined;
+  status?: ('open' | 'pending' | 'snoozed' | 'resolved')[] | undefined;
+  channelKind?: string | undefined;
+  channelId?: string | undefined;
+  priority?: ('low' | 'normal' | 'high' | 'urgent')[] | undefined;
+  sentiment?: string | undefined;
+  topic?: string | undefined;
+  language?: string | undefined;
+  tag?: string | undefined;
+  assigneeId?: string | undefined;
+  teamId?: string | undefined;
+  contactId?: string | undefined;
+  q?: string | undefined;
+  sort?: 'recent' | 'waiting' | 'priority' | undefined;
+  cursor?: string | undefined;
+  limit?: number | undefined;
+}
+
+interface Cursor { k: (string | number)[]; id: string }
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(s: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Cursor;
+    if (!Array.isArray(c.k) || typeof c.id !== 'string' || !/^[0-9a-f-]{36}$/.test(c.id)) throw new Error('shape');
+    return c;
+  } catch {
+    throw new EarshotError('EARSHOT_VALIDATION', 'cursor is not one this server gave out', { field: 'query.cursor' });
+  }
+}
+
+const PRIORITY_RANK = sql<number>`(case c.priority when 'urgent' then 3 when 'high' then 2 when 'normal' then 1 else 0 end)`;
+
+interface Row {
+  id: string; status: ConversationView['status']; priority: ConversationView['priority']; channel_id: string; channel_kind: string; channel_name: string;
+  contact_id: string; contact_name: string | null; handle: string | null; followers: number | null; vip: boolean;
+  team_id: string | null; assignee_id: string | null; subject: string; preview: string; is_public: boolean; tags: string[]; needs_response: boolean;
+  triage: Record<string, unknown> | null; first_reply_at: Date | null; waiting_since: Date | null; last_activity_at: Date; last_inbound_at: Date | null;
+  snoozed_until: Date | null; resolved_at: Date | null; message_count: number; created_at: Date; sort_rank: number; sort_time: Date;
+}
+
+function toView(r: Row): ConversationView {
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  return {
+    id: r.id, status: r.status, priority: r.priority, channel: { id: r.channel_id, kind: r.channel_kind, name: r.channel_name },
+    contact: { id: r.contact_id, name: r.contact_name, handle: r.handle, followers: r.followers, vip: r.vip },
+    teamId: r.team_id, assigneeId: r.assignee_id, subject: r.subject, preview: r.preview, isPublic: r.is_public, tags: r.tags,
+    needsResponse: r.needs_response, triage: r.triage, firstReplyAt: iso(r.first_reply_at), waitingSince: iso(r.waiting_since),
+    lastActivityAt: r.last_activity_at.toISOString(), lastInboundAt: iso(r.last_inbound_at), snoozedUntil: iso(r.snoozed_until),
+    resolvedAt: iso(r.resolved_at), messageCount: r.message_count, createdAt: r.created_at.toISOString(),
+  };
+}
+
+const SELECT = sql`
+  select c.id, c.status, c.priority, c.channel_id, ch.kind as channel_kind, ch.name as channel_name,
+    c.contact_id, ct.name as contact_name, ident.handle, ident.followers, ct.vip,
+    c.team_id, c.assignee_id, c.subject, c.preview, c.is_public, c.tags, c.needs_response, c.triage,
+    c.first_reply_at, c.waiting_since, c.last_activity_at, c.last_inbound_at, c.snoozed_until, c.resolved_at, c.message_count, c.created_at`;
+
+const FROM = sql`
+  from conversations c
+  join channels ch on ch.id = c.channel_id
+  join contacts ct on ct.id = c.contact_id
+  left join lateral (
+    select i.handle, i.followers from contact_identities i where i.contact_id = c.contact_id order by (i.channel_kind = ch.kind) desc, i.created_at limit 1
+  ) ident on true`;
+
+/** The inbox: filters, full-text search and keyset (cursor) pagination; every query scoped to one brand. */
+export async function listConversations(db: Executor, brandId: string, userId: string | null, f: ListFilters): Promise<{ items: ConversationView[]; nextCursor: string | null }> {
+  const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
+  const where = [sql`c.brand_id = ${brandId}`];
+  const status = f.status?.length ? f.status : f.q ? undefined : (['open', 'pending'] as const);
+  if (status) where.push(sql`c.status = any(${[...status]}::text[])`);
+  if (f.view === 'mine') where.push(sql`c.assignee_id = ${userId}`);
+  if (f.view === 'unassigned') where.push(sql`c.assignee_id is null`);
+  if (f.view === 'my_teams') where.push(sql`c.team_id in (select team_id from team_members where user_id = ${userId} and brand_id = ${brandId})`);
+  if (f.view === 'needs_response') where.push(sql`c.needs_response and c.first_reply_at is null`);
+  if (f.channelKind) where.push(sql`ch.kind = ${f.channelKind}`);
+  if (f.channelId) where.push(sql`c.channel_id = ${f.channelId}::uuid`);
+  if (f.priority?.length) where.push(sql`c.priority = any(${f.priority}::text[])`);
+  if (f.sentiment) where.push(sql`c.triage -> 'sentiment' ->> 'value' = ${f.sentiment}`);
+  if (f.topic) where.push(sql`c.triage -> 'topic' ->> 'value' = ${f.topic}`);
+  if (f.language) where.push(sql`c.triage -> 'language' ->> 'value' = ${f.language}`);
+  if (f.tag) where.push(sql`${f.tag} = any(c.tags)`);
+  if (f.assigneeId) where.push(sql`c.assignee_id = ${f.assigneeId}::uuid`);
+  if (f.teamId) where.push(sql`c.team_id = ${f.teamId}::uuid`);
+  if (f.contactId) where.push(sql`c.contact_id = ${f.contactId}::uuid`);
+  if (f.q?.trim()) {
+    where.push(sql`exists (select 1 from messages m where m.conversation_id = c.id and m.brand_id = ${brandId}
+      and to_tsvector('simple', m.text) @@ plainto_tsquery('simple', ${f.q.trim()}))`);
+  }
+
+  const sort = f.sort ?? 'recent';
+  // Each sort is (rank desc?, time, id) so the cursor is a plain tuple comparison.
+  const rank = sort === 'priority' ? PRIORITY_RANK : sql<number>`0::int`;
+  const time = sort === 'waiting' ? sql<Date>`coalesce(c.waiting_since, 'infinity'::timestamptz)` : sql<Date>`c.last_activity_at`;
+  if (f.cursor) {
+    const c = decodeCursor(f.cursor);
+    const [k0, k1] = c.k;
+    if (sort === 'waiting') where.push(sql`(${time}, c.id) > (${String(k1)}::timestamptz, ${c.id}::uuid)`);
+    else where.push(sql`(${rank}, ${time}, c.id) < (${Number(k0)}, ${String(k1)}::timestamptz, ${c.id}::uuid)`);
+  }
+  const order = sort === 'waiting' ? sql`order by ${time} asc, c.id asc` : sql`order by ${rank} desc, ${time} desc, c.id desc`;
+  const rows = (await sql<Row>`${SELECT}, ${rank} as sort_rank, ${time} as sort_time ${FROM}
+    where ${sql.join(where, sql` and `)} ${order} limit ${limit + 1}`.execute(db)).rows;
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const nextCursor = rows.length > limit && last
+    ? encodeCursor({ k: [Number(last.sort_rank), last.sort_time instanceof Date && Number.isFinite(last.sort_time.getTime()) ? last.sort_time.toISOString() : 'infinity'], id: last.id })
+    : null;
+  return { items: page.map(toView), nextCursor };
+}
+
+export async function getConversationView(db: Executor, brandId: string, id: string): Promise<ConversationView> {
+  const r = (await sql<Row>`${SELECT}, 0 as sort_rank, c.last_activity_at as sort_time ${FROM} where c.brand_id = ${brandId} and c.id = ${id}::uuid`.execute(db)).rows[0];
+  if (!r) throw new EarshotError('EARSHOT_CONVERSATION_NOT_FOUND', 'conversation not found', { field: 'params.id' });
+  return toView(r);
+}
+
+export async function messageViews(db: Kysely<DB> | Executor, brandId: string, rows: MessageRow[]): Promise<MessageView[]> {
+  const identityIds = [...new Set(rows.map((r) => r.author_identity_id).filter((x): x is string => !!x))];
+  const userIds = [...new Set(rows.map((r) => r.author_user_id).filter((x): x is string => !!x))];
+  const idents = identityIds.length ? await db.selectFrom('contact_identities').select(['id', 'handle', 'display_name']).where('brand_id', '=', brandId).where('id', 'in', identityIds).execute() : [];
+  const users = userIds.length ? await db.selectFrom('users').select(['id', 'name']).where('id', 'in', userIds).execute() : [];
+  return rows.map((m) => {
+    const ident = idents.find((i) => i.id === m.author_identity_id);
+    const user = users.find((u) => u.id === m.author_user_id);
+    const author: MessageView['author'] = ident
+      ? { type: 'contact', id: ident.id, name: ident.display_name, handle: ident.handle }
+      : user ? { type: 'user', id: user.id, name: user.name, handle: null } : { type: 'system', id: null, name: null, handle: null };
+    return {
+      id: m.id, conversationId: m.conversation_id, channelId: m.channel_id, direction: m.direction, visibility: m.visibility, kind: m.kind,
+      text: m.text, author, providerMessageId: m.provider_message_id, replyToProviderId: m.reply_to_provider_id, authorFollowers: m.author_followers,
+      attachments: m.attachments, triage: m.triage as Record<string, unknown> | null, deliveryStatus: m.delivery_status, deliveryError: m.delivery_error,
+      sentAt: m.sent_at.toISOString(), createdAt: m.created_at.toISOString(),
+    };
+  });
+}

@@ -1,0 +1,84 @@
+import type { DbHandle } from '@earshot/db';
+import { AuthService } from './auth/auth.service';
+import { AdminService } from './brands/admin.service';
+import { ChannelService } from './channels/channel.service';
+import { ContactService } from './contacts/contact.service';
+import { ConversationService } from './conversations/conversation.service';
+import { deliverJob } from './deliver/deliver.job';
+import { LocalEventBus, type EventBus } from './events/event-bus';
+import { PgEventBus } from './events/pg-event-bus';
+import { ImportService } from './imports/import.service';
+import { ingestJob } from './ingest/ingest.job';
+import { IngestService } from './ingest/ingest.service';
+import type { MessageClassifier } from './ingest/message-classifier';
+import type { ResolveHooks } from './ingest/resolve';
+import type { JobDefinition } from './jobs/job.types';
+import { Worker, type WorkerOptions } from './jobs/worker';
+import { SecretBox } from './shared/crypto';
+import { systemClock, type Clock } from './shared/clock';
+
+export interface CoreOptions {
+  handle: DbHandle;
+  secretKey: string;
+  clock?: Clock;
+  classifier?: MessageClassifier | null;
+  hooks?: ResolveHooks;
+  /** Share events across processes with LISTEN/NOTIFY (server database only). */
+  crossProcessEvents?: boolean;
+}
+
+/** Every service, wired once. Apps (HTTP server, CLI, worker) build one Core and use its parts. */
+export class Core {
+  readonly db;
+  readonly clock: Clock;
+  readonly box: SecretBox;
+  readonly channels: ChannelService;
+  readonly ingest: IngestService;
+  readonly auth: AuthService;
+  readonly admin: AdminService;
+  readonly conversations: ConversationService;
+  readonly contacts: ContactService;
+  readonly imports: ImportService;
+  #workers: Worker[] = [];
+
+  private constructor(readonly handle: DbHandle, readonly bus: EventBus, private readonly opts: CoreOptions) {
+    this.db = handle.db;
+    this.clock = opts.clock ?? systemClock;
+    this.box = new SecretBox(opts.secretKey);
+    this.channels = new ChannelService(this.db, this.box, this.clock);
+    this.ingest = new IngestService(this.db, this.channels, () => this.wakeWorkers());
+    this.auth = new AuthService(this.db, this.clock);
+    this.admin = new AdminService(this.db, this.clock);
+    this.conversations = new ConversationService(this.db, bus, this.clock, () => this.wakeWorkers());
+    this.contacts = new ContactService(this.db, this.clock);
+    this.imports = new ImportService(this.db, this.channels, this.ingest);
+  }
+
+  static async create(opts: CoreOptions): Promise<Core> {
+    const bus = opts.crossProcessEvents && opts.handle.kind === 'postgres' ? await PgEventBus.create(opts.handle) : new LocalEventBus();
+    return new Core(opts.handle, bus, opts);
+  }
+
+  jobs(): JobDefinition[] {
+    return [
+      ingestJob({ channels: this.channels, bus: this.bus, clock: this.clock, classifier: this.opts.classifier ?? null, hooks: this.opts.hooks ?? {} }),
+      deliverJob({ db: this.db, channels: this.channels, bus: this.bus, clock: this.clock }),
+    ];
+  }
+
+  worker(opts: Partial<WorkerOptions> = {}): Worker {
+    const w = new Worker({ db: this.db, jobs: this.jobs(), ...opts });
+    this.#workers.push(w);
+    return w;
+  }
+
+  wakeWorkers(): void {
+    for (const w of this.#workers) w.wake();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#workers.map((w) => w.stop()));
+    await this.bus.close();
+    await this.handle.close();
+  }
+}

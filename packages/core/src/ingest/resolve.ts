@@ -1,0 +1,129 @@
+import type { CanonicalMessage } from '@earshot/domain';
+import type { DeskEvent } from '../events/event-bus';
+import type { ChannelRow } from '../channels/channel.repository';
+import { resolveContactId, upsertIdentity } from '../contacts/contact.repository';
+import {
+  addThreadKeys, countRecentInbound, findByThreadKeys, findMessageByProviderId, findOpenForContact, lockConversation, updateConversation,
+  type ConversationRow, type MessageRow,
+} from '../conversations/conversation.repository';
+import type { Clock } from '../shared/clock';
+import type { UnitOfWork } from '../shared/unit-of-work';
+import type { MessageClassifier } from './message-classifier';
+
+export interface ResolveHooks {
+  /** Runs in the same transaction after an inbound message is stored (routing, SLA, …). */
+  afterInbound?: (uow: UnitOfWork, c: { conversation: ConversationRow; message: MessageRow; created: boolean; reopened: boolean }) => Promise<void>;
+}
+
+export interface ResolveInput {
+  brandId: string;
+  channel: ChannelRow;
+  message: CanonicalMessage;
+  raw: unknown;
+  clock: Clock;
+  classifier: MessageClassifier | null;
+  hooks?: ResolveHooks | undefined;
+}
+
+export interface ResolveResult {
+  conversationId: string;
+  messageId: string;
+  created: boolean;
+  reopened: boolean;
+  events: DeskEvent[];
+}
+
+const PREVIEW_CHARS = 280;
+
+/**
+ * resolve: find or create the contact (by identity) and the conversation (reply chain → DM thread
+ * → the contact's open conversation → new), store the message once, reopen a resolved
+ * conversation on a new inbound message, and record all of it in the audit trail.
+ */
+export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Promise<ResolveResult | null> {
+  const { tx } = uow;
+  const { brandId, channel, message: m, clock } = input;
+  if (await findMessageByProviderId(tx, channel.id, m.providerMessageId)) return null; // stored once, whatever the delivery count
+
+  const inbound = m.direction === 'inbound';
+  const sentAt = new Date(m.sentAt);
+  const now = clock.now();
+  const threadKeys = [m.replyToProviderId, ...(m.references ?? []), m.threadKey].filter((k): k is string => !!k);
+  let conversationId = await findByThreadKeys(tx, channel.id, threadKeys);
+  // The brand's own posts (echoes, imported replies) only ever join a conversation they reply into.
+  if (!inbound && !conversationId) return null;
+
+  let identity: { id: string; contact_id: string } | null = null;
+  let newContact = false;
+  let contactId: string | null = null;
+  if (inbound) {
+    const r = await upsertIdentity(tx, {
+      brandId, channelKind: typeof channel.settings.identityKind === 'string' ? channel.settings.identityKind : channel.kind, externalId: m.author.externalId, handle: m.author.handle ?? null,
+      displayName: m.author.displayName ?? null, followers: m.author.followers ?? null, email: m.author.email ?? null,
+    });
+    identity = r.identity;
+    newContact = r.created;
+    contactId = await resolveContactId(tx, brandId, r.identity.contact_id);
+    if (!conversationId) conversationId = await findOpenForContact(tx, brandId, contactId);
+  }
+
+  let created = false;
+  let reopened = false;
+  let conv: ConversationRow | undefined = conversationId ? await lockConversation(tx, brandId, conversationId) : undefined;
+  if (!conv) {
+    if (!contactId) return null;
+    created = true;
+    conv = await tx.insertInto('conversations').values({
+      brand_id: brandId, contact_id: contactId, channel_id: channel.id, subject: (m.subject ?? '').slice(0, 500),
+      is_public: m.visibility === 'public', last_activity_at: sentAt, created_at: sentAt,
+    }).returningAll().executeTakeFirstOrThrow();
+    uow.record({ brandId, actorType: 'channel', actorId: channel.id, action: 'conversation.created', subjectType: 'conversation', subjectId: conv.id, after: { contactId, channelId: channel.id }, at: now });
+  }
+
+  const priorInbound = inbound && contactId ? await countRecentInbound(tx, brandId, contactId, new Date(sentAt.getTime() - 7 * 86_400_000)) : 0;
+  const classification = inbound && input.classifier
+    ? input.classifier.classify({ brandId, text: m.text, authorFollowers: m.author.followers ?? null, priorInboundCount: priorInbound, threadSize: conv.message_count + 1, isPublic: m.visibility === 'public' })
+    : null;
+
+  const message = await tx.insertInto('messages').values({
+    brand_id: brandId, conversation_id: conv.id, channel_id: channel.id, direction: m.direction, visibility: m.visibility,
+    author_identity_id: identity?.id ?? null, text: m.text, provider_message_id: m.providerMessageId,
+    provider_thread_id: m.threadKey ?? null, reply_to_provider_id: m.replyToProviderId ?? null, author_followers: m.author.followers ?? null,
+    attachments: JSON.stringify(m.attachments ?? []), raw: JSON.stringify(input.raw ?? null),
+    triage: classification ? JSON.stringify(classification.labels) : null, sent_at: sentAt,
+    delivery_status: inbound ? null : 'sent',
+  }).returningAll().executeTakeFirstOrThrow();
+  await addThreadKeys(tx, brandId, channel.id, conv.id, [m.providerMessageId, m.threadKey ?? '']);
+
+  if (inbound && conv.status === 'resolved') {
+    reopened = true;
+    uow.record({ brandId, actorType: 'channel', actorId: channel.id, action: 'conversation.reopened', subjectType: 'conversation', subjectId: conv.id, before: { status: 'resolved' }, after: { status: 'open', reason: 'new inbound message' }, at: now });
+  }
+  const later = sentAt >= conv.last_activity_at;
+  conv = await updateConversation(tx, brandId, conv.id, inbound ? {
+    status: reopened || conv.status === 'snoozed' ? 'open' : conv.status,
+    resolved_at: reopened ? null : conv.resolved_at,
+    snoozed_until: conv.status === 'snoozed' ? null : conv.snoozed_until,
+    last_activity_at: later ? sentAt : conv.last_activity_at,
+    last_inbound_at: later || !conv.last_inbound_at ? sentAt : conv.last_inbound_at,
+    waiting_since: conv.waiting_since ?? sentAt,
+    preview: later || created ? m.text.slice(0, PREVIEW_CHARS) : conv.preview,
+    message_count: conv.message_count + 1,
+    ...(classification ? { triage: JSON.stringify(classification.labels), needs_response: classification.needsResponse } : {}),
+  } : {
+    // A brand's own reply seen on the provider (an echo or an imported reply): it answers the customer.
+    last_activity_at: later ? sentAt : conv.last_activity_at,
+    first_reply_at: conv.first_reply_at ?? (m.visibility === 'public' || !conv.is_public ? sentAt : conv.first_reply_at),
+    waiting_since: null,
+    message_count: conv.message_count + 1,
+  });
+  uow.record({ brandId, actorType: 'channel', actorId: channel.id, action: inbound ? 'message.received' : 'message.echoed', subjectType: 'message', subjectId: message.id, after: { conversationId: conv.id, providerMessageId: m.providerMessageId, visibility: m.visibility, newContact }, at: now });
+
+  if (inbound) await input.hooks?.afterInbound?.(uow, { conversation: conv, message, created, reopened });
+
+  const at = now.toISOString();
+  const events: DeskEvent[] = [{ type: 'message.created', brandId, conversationId: conv.id, messageId: message.id, at }];
+  if (created) events.push({ type: 'conversation.created', brandId, conversationId: conv.id, at });
+  if (reopened) events.push({ type: 'conversation.reopened', brandId, conversationId: conv.id, at });
+  return { conversationId: conv.id, messageId: message.id, created, reopened, events };
+}

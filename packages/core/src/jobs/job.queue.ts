@@ -1,0 +1,40 @@
+import { sql } from '@earshot/db';
+import type { Executor } from '../shared/unit-of-work';
+
+export interface EnqueueOptions {
+  brandId?: string | null;
+  /** Dedupe: while a job with this key is queued or running, enqueueing it again does nothing. */
+  key?: string | null;
+  runAt?: Date;
+  maxAttempts?: number;
+}
+
+export interface NewJob {
+  name: string;
+  payload: Record<string, unknown>;
+  opts?: EnqueueOptions;
+}
+
+/**
+ * Writes jobs in the caller's transaction, so the work is durable exactly when the change that
+ * needs it is. Returns how many were inserted (duplicates by key are skipped).
+ */
+export async function enqueueJobs(ex: Executor, jobs: NewJob[]): Promise<number> {
+  if (jobs.length === 0) return 0;
+  const values = jobs.map((j) => sql`(${j.opts?.brandId ?? null}::uuid, ${j.name}, ${JSON.stringify(j.payload)}::jsonb, ${j.opts?.key ?? null}, ${j.opts?.runAt ?? new Date()}::timestamptz, ${j.opts?.maxAttempts ?? 8})`);
+  const r = await sql`
+    insert into jobs (brand_id, name, payload, key, run_at, max_attempts)
+    values ${sql.join(values)}
+    on conflict (key) where key is not null and state in ('queued', 'running') do nothing`.execute(ex);
+  return Number(r.numAffectedRows ?? 0);
+}
+
+export async function enqueueJob(ex: Executor, name: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}): Promise<number> {
+  return enqueueJobs(ex, [{ name, payload, opts }]);
+}
+
+/** Exponential backoff with jitter: 1 s, 2 s, 4 s … capped at 10 minutes. */
+export function backoffMs(attempt: number, random = Math.random): number {
+  const base = Math.min(600_000, 1000 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.75 + random() * 0.5));
+}

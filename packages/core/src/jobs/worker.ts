@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type DB, type Kysely } from '@earshot/db';
+import { UnitOfWork, runAfterCommit } from '../shared/unit-of-work';
+import { flushAudit } from '../audit/audit.repository';
+import { backoffMs } from './job.queue';
+import { PermanentJobError, RetryAt, type JobDefinition, type JobRow } from './job.types';
+
+export interface WorkerOptions {
+  db: Kysely<DB>;
+  jobs: JobDefinition[];
+  /** Idle poll interval; a local wake-up (enqueue in this process, NOTIFY) shortens it. */
+  pollMs?: number;
+  /** How long an external job's lease lasts before another worker may take it over. */
+  leaseMs?: number;
+  concurrency?: number;
+  onError?: (err: unknown, job?: JobRow) => void;
+}
+
+export interface WorkerStats { processed: number; failed: number; dead: number; batches: number }
+
+export class Worker {
+  readonly id = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
+  readonly stats: WorkerStats = { processed: 0, failed: 0, dead: 0, batches: 0 };
+  #running = false;
+  #wake: (() => void) | null = null;
+  #loops: Promise<void>[] = [];
+  readonly #defs: Map<string, JobDefinition>;
+
+  constructor(private readonly opts: WorkerOptions) {
+    this.#defs = new Map(opts.jobs.map((j) => [j.name, j]));
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    const n = this.opts.concurrency ?? 1;
+    for (let i = 0; i < n; i++) this.#loops.push(this.#loop());
+  }
+
+  /** Finish the batch in hand, then stop. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.wake();
+    await Promise.all(this.#loops);
+    this.#loops = [];
+  }
+
+  wake(): void {
+    const w = this.#wake;
+    this.#wake = null;
+    w?.();
+  }
+
+  /** Process until no job is ready (tests and the CLI import use this). Returns jobs processed. */
+  async drain(maxRounds = 10_000): Promise<number> {
+    let total = 0;
+    for (let i = 0; i < maxRounds; i++) {
+      const n = await this.runOnce();
+      if (n === 0) return total;
+      total += n;
+    }
+    return total;
+  }
+
+  /** One round over every job kind; returns how many jobs were handled. */
+  async runOnce(): Promise<number> {
+    let n = 0;
+    n += await this.#runTransactional();
+    n += await this.#runExternal();
+    return n;
+  }
+
+  async #loop(): Promise<void> {
+    while (this.#running) {
+      let n: number;
+      try {
+        n = await this.runOnce();
+      } catch (err) {
+        // The database went away or a batch failed as a whole; wait and try again.
+        this.opts.onError?.(err);
+        await this.#sleep(1000);
+        continue;
+      }
+      if (n === 0) await this.#sleep(this.opts.pollMs ?? 250);
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => { this.#wake = null; resolve(); }, ms);
+      this.#wake = () => { clearTimeout(t); resolve(); };
+    });
+  }
+
+  async #runTransactional(): Promise<number> {
+    const defs = [...this.#defs.values()].filter((d) => d.mode === 'transactional');
+    if (defs.length === 0) return 0;
+    const names = defs.map((d) => d.name);
+    const limit = Math.max(...defs.map((d) => d.batchSize ?? 50));
+    let root: UnitOfWork | undefined;
+    const count = await this.opts.db.transaction().execute(async (tx) => {
+      const jobs = (await sql<JobRow>`
+        select id, name, brand_id, payload, attempts, max_attempts from jobs
+        where state = 'queued' and run_at <= now() and name = any(${names}::text[])
+        order by run_at, id limit ${limit}
+        for update skip locked`.execute(tx)).rows;
+      if (jobs.length === 0) return 0;
+      root = new UnitOfWork(tx);
+      const done: string[] = [];
+      for (const job of jobs) {
+        const def = this.#defs.get(job.name);
+        if (!def || def.mode !== 'transactional') continue;
+        // A savepoint per job: one failing job does not undo the others in the batch.
+        await sql`savepoint job`.execute(tx);
+        const child = root.child(tx);
+        try {
+          await def.handle(job, child);
+          await sql`release savepoint job`.execute(tx);
+          root.adopt(child);
+          done.push(job.id);
+        } catch (err) {
+          await sql`rollback to savepoint job`.execute(tx);
+          await this.#recordFailure(tx, job, err);
+        }
+      }
+      if (done.length > 0) {
+        await sql`update jobs set state = 'done', attempts = attempts + 1, updated_at = now(), locked_by = ${this.id} where id = any(${done}::bigint[])`.execute(tx);
+      }
+      await flushAudit(tx, root.audit);
+      this.stats.processed += done.length;
+      this.stats.batches += 1;
+      return jobs.length;
+    });
+    runAfterCommit(root);
+    return count;
+  }
+
+  async #runExternal(): Promise<number> {
+    const defs = [...this.#defs.values()].filter((d) => d.mode === 'external');
+    if (defs.length === 0) return 0;
+    const names = defs.map((d) => d.name);
+    const leaseMs = this.opts.leaseMs ?? 60_000;
+    // Claim with a lease; a lease left by a crashed worker expires and the job is claimed again.
+    const jobs = (await sql<JobRow>`
+      update jobs set state = 'running', locked_by = ${this.id}, locked_at = now(), attempts = attempts + 1, updated_at = now()
+      where id in (
+        select id from jobs
+        where name = any(${names}::text[])
+          and ((state = 'queued' and run_at <= now()) or (state = 'running' and locked_at < now() - make_interval(secs => ${leaseMs / 1000})))
+        order by run_at, id limit 10
+        for update skip locked)
+      returning id, name, brand_id, payload, attempts, max_attempts`.execute(this.opts.db)).rows;
+    for (const job of jobs) {
+      const def = this.#defs.get(job.name);
+      if (!def || def.mode !== 'external') continue;
+      try {
+        await def.handle(job);
+        await sql`update jobs set state = 'done', locked_by = null, locked_at = null, updated_at = now() where id = ${job.id} and locked_by = ${this.id}`.execute(this.opts.db);
+        this.stats.processed += 1;
+      } catch (err) {
+        // attempts was already counted at claim time.
+        await this.#recordFailure(this.opts.db, { ...job, attempts: job.attempts - 1 }, err);
+      }
+    }
+    return jobs.length;
+  }
+
+  async #recordFailure(ex: Kysely<DB>, job: JobRow, err: unknown): Promise<void> {
+    const attempts = job.attempts + 1;
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    const dead = err instanceof PermanentJobError || attempts >= job.max_attempts;
+    const runAt = err instanceof RetryAt ? err.at : new Date(Date.now() + backoffMs(attempts));
+    this.stats.failed += 1;
+    if (dead) this.stats.dead += 1;
+    this.opts.onError?.(err, job);
+    await sql`
+      update jobs set state = ${dead ? 'dead' : 'queued'}, attempts = ${attempts}, last_error = ${message.slice(0, 4000)},
+        run_at = ${runAt}, locked_by = null, locked_at = null, updated_at = now()
+      where id = ${job.id}`.execute(ex);
+  }
+}

@@ -1,0 +1,69 @@
+import { mkdirSync } from 'node:fs';
+import pg from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import type { DB } from './schema';
+
+// bigint (int8) stays a string by default; counts come back as strings too: callers convert.
+// timestamptz → Date is pg's default.
+
+export type DbKind = 'pglite' | 'postgres';
+
+export interface DbHandle {
+  readonly kind: DbKind;
+  readonly db: Kysely<DB>;
+  /** A dedicated connection for LISTEN (server only; the embedded database uses an in-process bus). */
+  listen?(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** postgres://… — a PostgreSQL server. Without it, the embedded database in dataDir. */
+  url?: string | undefined;
+  /** Folder of the embedded database; "memory://" keeps it in memory. */
+  dataDir?: string | undefined;
+  poolSize?: number;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
+  return opts.url ? openServer(opts.url, opts.poolSize ?? 10) : openEmbedded(opts.dataDir ?? 'memory://');
+}
+
+async function openServer(url: string, poolSize: number): Promise<DbHandle> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 });
+  // A dropped connection must not crash the process; the pool replaces it on next use.
+  pool.on('error', () => undefined);
+  const client = await pool.connect(); // fail fast with a clear error when the server is unreachable
+  client.release();
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    db,
+    async listen(channel, onMessage) {
+      const c = new pg.Client({ connectionString: url });
+      c.on('error', () => undefined);
+      await c.connect();
+      c.on('notification', (n) => { if (n.channel === channel && n.payload !== undefined) onMessage(n.payload); });
+      await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      return async () => { await c.end().catch(() => undefined); };
+    },
+    async close() { await db.destroy(); },
+  };
+}
+
+async function openEmbedded(dataDir: string): Promise<DbHandle> {
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create(dataDir);
+  // node-postgres over PGlite: one connection, so queries queue; the same SQL runs on both databases.
+  const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'pglite',
+    db,
+    async close() {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}

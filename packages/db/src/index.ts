@@ -1,0 +1,5 @@
+export * from './handle';
+export * from './migrate';
+export type * from './schema';
+export { sql } from 'kysely';
+export type { Kysely, Transaction, Selectable, Insertable, Updateable } from 'kysely';

@@ -1,0 +1,86 @@
+import type { ColumnType, Generated } from 'kysely';
+
+// Row types of the tables in migrations/. Keep in step with the SQL: a test compares them.
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Json<T = unknown> = ColumnType<T, string, string>;
+/** A jsonb column with a default: optional on insert. */
+type JsonD<T = unknown> = ColumnType<T, string | undefined, string>;
+/** bigint columns come back as strings from pg: ids of jobs, inbound events and audit rows. */
+type BigIdColumn = ColumnType<string, never, never>;
+
+export type Role = 'admin' | 'supervisor' | 'agent' | 'agency_agent' | 'viewer';
+export type Availability = 'online' | 'away' | 'offline';
+export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
+export type Priority = 'low' | 'normal' | 'high' | 'urgent';
+
+export interface BrandsTable { id: Generated<string>; slug: string; name: string; timezone: Generated<string>; settings: JsonD<Record<string, unknown>>; created_at: CreatedAt }
+export interface UsersTable { id: Generated<string>; email: string; name: string; password_hash: string | null; created_at: CreatedAt; disabled_at: Timestamp | null }
+export interface MembershipsTable {
+  brand_id: string; user_id: string; role: Role; availability: Generated<Availability>;
+  capacity: JsonD<Record<string, number>>; skills: Generated<string[]>; created_at: CreatedAt;
+}
+export interface TeamsTable { id: Generated<string>; brand_id: string; name: string; skills: Generated<string[]>; settings: JsonD<Record<string, unknown>>; created_at: CreatedAt }
+export interface TeamMembersTable { brand_id: string; team_id: string; user_id: string }
+export interface SessionsTable { id: string; user_id: string; brand_id: string; csrf_token: string; created_at: CreatedAt; last_seen_at: Generated<Date>; expires_at: Timestamp }
+export interface ApiTokensTable {
+  id: Generated<string>; brand_id: string; user_id: string | null; name: string; token_hash: string; prefix: string;
+  scopes: string[]; created_at: CreatedAt; last_used_at: Timestamp | null; revoked_at: Timestamp | null;
+}
+export interface ChannelsTable {
+  id: Generated<string>; brand_id: string; kind: string; name: string; status: Generated<string>;
+  credentials_enc: string | null; settings: JsonD<Record<string, unknown>>; status_detail: string | null; created_at: CreatedAt;
+}
+export interface ChannelStateTable { channel_id: string; key: string; value: Json; updated_at: Generated<Date> }
+export interface ContactsTable {
+  id: Generated<string>; brand_id: string; name: string | null; email: string | null;
+  attributes: JsonD<Record<string, unknown>>; tags: Generated<string[]>; vip: Generated<boolean>; notes: Generated<string>;
+  merged_into: string | null; created_at: CreatedAt; updated_at: Generated<Date>;
+}
+export interface ContactIdentitiesTable {
+  id: Generated<string>; brand_id: string; contact_id: string; channel_kind: string; external_id: string;
+  handle: string | null; display_name: string | null; followers: number | null; created_at: CreatedAt;
+}
+export interface ConversationsTable {
+  id: Generated<string>; brand_id: string; contact_id: string; channel_id: string;
+  status: Generated<ConversationStatus>; priority: Generated<Priority>; team_id: string | null; assignee_id: string | null;
+  subject: Generated<string>; preview: Generated<string>; is_public: Generated<boolean>; tags: Generated<string[]>;
+  needs_response: Generated<boolean>; triage: Json | null;
+  first_reply_at: Timestamp | null; waiting_since: Timestamp | null; last_activity_at: Generated<Date>; last_inbound_at: Timestamp | null;
+  snoozed_until: Timestamp | null; resolved_at: Timestamp | null; message_count: Generated<number>;
+  created_at: CreatedAt; updated_at: Generated<Date>;
+}
+export interface ConversationThreadsTable { brand_id: string; channel_id: string; thread_key: string; conversation_id: string }
+export interface MessagesTable {
+  id: Generated<string>; brand_id: string; conversation_id: string; channel_id: string;
+  direction: 'inbound' | 'outbound'; visibility: 'public' | 'private'; kind: Generated<'message' | 'note' | 'event'>;
+  author_identity_id: string | null; author_user_id: string | null; text: string;
+  provider_message_id: string | null; provider_thread_id: string | null; reply_to_provider_id: string | null;
+  author_followers: number | null; attachments: JsonD<unknown[]>; raw: Json | null; triage: Json | null;
+  delivery_status: 'queued' | 'awaiting_approval' | 'sending' | 'sent' | 'failed' | null; delivery_error: string | null;
+  idempotency_key: string | null; sent_at: Generated<Date>; created_at: CreatedAt;
+}
+export interface InboundEventsTable {
+  id: BigIdColumn & Generated<string>; brand_id: string; channel_id: string; provider_event_id: string; payload: Json;
+  received_at: Generated<Date>; processed_at: Timestamp | null;
+}
+export interface JobsTable {
+  id: Generated<string>; brand_id: string | null; name: string; payload: JsonD<Record<string, unknown>>; key: string | null;
+  state: Generated<'queued' | 'running' | 'done' | 'dead'>; run_at: Generated<Date>; attempts: Generated<number>; max_attempts: Generated<number>;
+  locked_by: string | null; locked_at: Timestamp | null; last_error: string | null; created_at: CreatedAt; updated_at: Generated<Date>;
+}
+export interface AuditEventsTable {
+  id: Generated<string>; brand_id: string; seq: ColumnType<string, string | number, never>;
+  actor_type: 'user' | 'token' | 'system' | 'channel'; actor_id: string | null; action: string;
+  subject_type: string; subject_id: string | null; before: Json | null; after: Json | null;
+  created_at: Timestamp; prev_hash: string; hash: string;
+}
+export interface SchemaMigrationsTable { version: number; name: string; applied_at: Generated<Date> }
+
+export interface DB {
+  brands: BrandsTable; users: UsersTable; memberships: MembershipsTable; teams: TeamsTable; team_members: TeamMembersTable;
+  sessions: SessionsTable; api_tokens: ApiTokensTable; channels: ChannelsTable; channel_state: ChannelStateTable;
+  contacts: ContactsTable; contact_identities: ContactIdentitiesTable; conversations: ConversationsTable;
+  conversation_threads: ConversationThreadsTable; messages: MessagesTable; inbound_events: InboundEventsTable;
+  jobs: JobsTable; audit_events: AuditEventsTable; schema_migrations: SchemaMigrationsTable;
+}

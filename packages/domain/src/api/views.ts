@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+// Response shapes of the REST API. Services return these; routes declare them, so OpenAPI and the
+// desk see exactly what goes over the wire.
+
+export const ConversationStatus = z.enum(['open', 'pending', 'snoozed', 'resolved']);
+export const Priority = z.enum(['low', 'normal', 'high', 'urgent']);
+export const RoleEnum = z.enum(['admin', 'supervisor', 'agent', 'agency_agent', 'viewer']);
+
+const iso = z.string();
+
+export const ContactSummary = z.object({
+  id: z.string(), name: z.string().nullable(), handle: z.string().nullable(), followers: z.number().nullable(), vip: z.boolean(),
+});
+
+export const ConversationView = z.object({
+  id: z.string(),
+  status: ConversationStatus,
+  priority: Priority,
+  channel: z.object({ id: z.string(), kind: z.string(), name: z.string() }),
+  contact: ContactSummary,
+  teamId: z.string().nullable(),
+  assigneeId: z.string().nullable(),
+  subject: z.string(),
+  preview: z.string(),
+  isPublic: z.boolean(),
+  tags: z.array(z.string()),
+  needsResponse: z.boolean(),
+  triage: z.record(z.string(), z.unknown()).nullable(),
+  firstReplyAt: iso.nullable(),
+  waitingSince: iso.nullable(),
+  lastActivityAt: iso,
+  lastInboundAt: iso.nullable(),
+  snoozedUntil: iso.nullable(),
+  resolvedAt: iso.nullable(),
+  messageCount: z.number(),
+  createdAt: iso,
+});
+export type ConversationView = z.infer<typeof ConversationView>;
+
+export const MessageView = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  channelId: z.string(),
+  direction: z.enum(['inbound', 'outbound']),
+  visibility: z.enum(['public', 'private']),
+  kind: z.enum(['message', 'note', 'event']),
+  text: z.string(),
+  author: z.object({ type: z.enum(['contact', 'user', 'system']), id: z.string().nullable(), name: z.string().nullable(), handle: z.string().nullable() }),
+  providerMessageId: z.string().nullable(),
+  replyToProviderId: z.string().nullable(),
+  authorFollowers: z.number().nullable(),
+  attachments: z.array(z.unknown()),
+  triage: z.record(z.string(), z.unknown()).nullable(),
+  deliveryStatus: z.string().nullable(),
+  deliveryError: z.string().nullable(),
+  sentAt: iso,
+  createdAt: iso,
+});
+export type MessageView = z.infer<typeof MessageView>;
+
+export const ConversationPage = z.object({ items: z.array(ConversationView), nextCursor: z.string().nullable() });
+export type ConversationPage = z.infer<typeof ConversationPage>;
+
+export const ConversationDetail = z.object({ conversation: ConversationView, messages: z.array(MessageView) });
+export type ConversationDetail = z.infer<typeof ConversationDetail>;
+
+export const IdentityView = z.object({
+  id: z.string(), channelKind: z.string(), externalId: z.string(), handle: z.string().nullable(), displayName: z.string().nullable(), followers: z.number().nullable(),
+});
+export const ContactView = z.object({
+  id: z.string(), name: z.string().nullable(), email: z.string().nullable(), vip: z.boolean(), tags: z.array(z.string()), notes: z.string(),
+  attributes: z.record(z.string(), z.unknown()), identities: z.array(IdentityView), mergedInto: z.string().nullable(),
+  conversations: z.array(z.object({ id: z.string(), status: ConversationStatus, preview: z.string(), lastActivityAt: iso, channelKind: z.string() })),
+  createdAt: iso,
+});
+export type ContactView = z.infer<typeof ContactView>;
+
+export const UserView = z.object({
+  id: z.string(), email: z.string(), name: z.string(), role: RoleEnum, availability: z.string(), skills: z.array(z.string()),
+  capacity: z.record(z.string(), z.number()), teamIds: z.array(z.string()),
+});
+export type UserView = z.infer<typeof UserView>;
+
+export const TeamView = z.object({ id: z.string(), name: z.string(), skills: z.array(z.string()), memberIds: z.array(z.string()) });
+export type TeamView = z.infer<typeof TeamView>;
