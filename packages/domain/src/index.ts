@@ -4,3 +4,4 @@ export * from './permissions';
 export * from './api/views';
 export * from './routing';
 export * from './assignment';
+export * from './sla';
