@@ -1,0 +1,23 @@
+export type {
+  ClassScores,
+  Confusion,
+  EvalReport,
+  Intent,
+  Label,
+  LabelledRow,
+  Sentiment,
+  TriageInput,
+  TriageModel,
+  TriageResult,
+} from './types';
+export { SENTIMENTS } from './types';
+export { DEFAULT_MODEL_URL } from './default-model';
+export { TriageModelError } from './errors';
+export { parseModel, serializeModel, type ModelJson } from './model/serialize';
+export { trainModel, type TrainOptions } from './model/train';
+export { triage } from './infer/triage';
+export { evaluate } from './eval/evaluate';
+export { shouldPromote } from './eval/promote';
+export { needsResponseLabel } from './labels';
+export { tokenize, type Token } from './text/tokenize';
+export { detectLanguage } from './infer/language';
