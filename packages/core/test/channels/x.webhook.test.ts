@@ -87,6 +87,8 @@ describe('X Account Activity webhooks', () => {
       text: `@${fake.brand.username} Fees & charges <again> on my card`,
     });
     expect(second?.replyToProviderId).toBe(brandReply.tweet.id);
+    // v1.1 reply objects do not name their conversation: ingest threads them through the reply chain.
+    expect(second?.threadKey).toBeNull();
     expect(second?.text).toContain('Please call me.');
     expect(second?.text.length).toBeGreaterThan(140);
   });

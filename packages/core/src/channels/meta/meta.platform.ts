@@ -1,0 +1,34 @@
+/** What differs between a Facebook Page and an Instagram professional account on Meta's platform. */
+export interface MetaPlatform {
+  kind: 'facebook' | 'instagram';
+  /** The webhook `object` value of deliveries for this platform. */
+  object: 'page' | 'instagram';
+  /** Prefix of event ids and thread keys. */
+  prefix: 'fb' | 'ig';
+  /** Graph edge for a public reply under a comment. */
+  replyEdge: 'comments' | 'replies';
+  maxCommentLength: number;
+  maxDmLength: number;
+  /** Message tags usable outside the 24-hour window (HUMAN_AGENT: up to 7 days, others: any time). */
+  tags: readonly string[];
+}
+
+export const FACEBOOK: MetaPlatform = {
+  kind: 'facebook',
+  object: 'page',
+  prefix: 'fb',
+  replyEdge: 'comments',
+  maxCommentLength: 8000,
+  maxDmLength: 2000,
+  tags: ['HUMAN_AGENT', 'ACCOUNT_UPDATE', 'CONFIRMED_EVENT_UPDATE', 'POST_PURCHASE_UPDATE'],
+};
+
+export const INSTAGRAM: MetaPlatform = {
+  kind: 'instagram',
+  object: 'instagram',
+  prefix: 'ig',
+  replyEdge: 'replies',
+  maxCommentLength: 2200,
+  maxDmLength: 1000,
+  tags: ['HUMAN_AGENT'],
+};
