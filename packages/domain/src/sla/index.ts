@@ -7,3 +7,6 @@ export * from './policy.schema';
 export * from './events';
 export * from './clock';
 export * from './escalation';
+export * from './compliance';
+export * from './percentiles';
+export * from './timings';
