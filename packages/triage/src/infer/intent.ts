@@ -27,14 +27,16 @@ export function inferIntent(s: IntentSignals): Label<Intent> {
   }
   const question = s.hasQuestionMark || s.opensWithQuestionWord;
   const questionReason = s.hasQuestionMark ? 'asks a question (?)' : 'opens with a question word';
+  const idea = s.cues.idea ?? [];
+  // Suggestions often read as mildly negative ("you should add…"): only a strongly negative
+  // message with idea words counts as a complaint.
+  if (idea.length > 0 && s.pNegative < 0.8) {
+    return { value: 'feedback', confidence: r2(Math.min(0.9, 0.55 + 0.1 * idea.length)), reasons: [`suggestion words: ${idea.join(', ')}`] };
+  }
   if (s.pNegative >= 0.5) {
     const reasons = [`negative sentiment ${r2(s.pNegative)}`];
     if (question) reasons.push(questionReason);
     return { value: 'complaint', confidence: r2(s.pNegative), reasons };
-  }
-  const idea = s.cues.idea ?? [];
-  if (idea.length > 0) {
-    return { value: 'feedback', confidence: r2(Math.min(0.9, 0.55 + 0.1 * idea.length)), reasons: [`suggestion words: ${idea.join(', ')}`] };
   }
   if (question) return { value: 'question', confidence: s.hasQuestionMark ? 0.85 : 0.65, reasons: [questionReason] };
   if (s.pPositive >= 0.5) return { value: 'praise', confidence: r2(s.pPositive), reasons: [`positive sentiment ${r2(s.pPositive)}`] };

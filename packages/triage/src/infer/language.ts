@@ -15,15 +15,24 @@ const CANDIDATES = [
   'rus', 'ukr', 'bul', 'arb', 'pes', 'urd', 'hin', 'cmn', 'jpn', 'kor', 'ell', 'heb', 'tha',
 ];
 
-// Frequent English words that are rare as words in other languages (no "a", "in", "no", "me").
+// Frequent English words that are rare as words in the other candidate languages (so no "a",
+// "in", "me", "so", "die"): a hit is strong evidence; franc only sees what these cannot settle.
 const ENGLISH = new Set(
   (
-    'the and you your for with this that have has had was were are is been not but what when why how who ' +
-    'just can cant can\'t don\'t didn\'t won\'t it\'s i\'m i\'ve you\'re they we our my they their them there ' +
-    'from about would could should will thanks thank please help flight flights delayed late cancelled ' +
-    'again still hours hour time today tomorrow yesterday customer service call phone get got any ' +
-    'never ever great love good bad worst best really very much because hold waiting wait seat bag ' +
-    'bags luggage airport plane crew gate ticket refund book booked booking change back out now'
+    "i i'm i've i'll i'd you you're your yours we we're our us they they're their them he she his her it it's its " +
+    'the to of and on at be is are was were been being am have has had having do does did done doing will would ' +
+    "shall should can could may might must can't don't didn't won't isn't wasn't aren't doesn't haven't couldn't " +
+    'this that these those there here what when where why how who which whom whose if or but because so than then ' +
+    'with without for from by about into over after before again still just only also very really too much many ' +
+    'more most some any no not never ever always all each every both other another same such own new old good bad ' +
+    'great best worst better worse love like hate thanks thank thx please sorry yes yeah ok okay well now today ' +
+    'tonight tomorrow yesterday week day days hour hours minutes time times morning night back out up down off ' +
+    'get got getting go going gone went come coming came make made take took give gave know knew think want need ' +
+    'help call called calling phone email wait waiting waited said say says tell told ask asked see seen look ' +
+    'flight flights flying fly flew plane airline airport gate seat seats bag bags baggage luggage ticket tickets ' +
+    'booked booking book change changed refund cancel cancelled canceled delayed delay late early crew service ' +
+    'customer customers staff agent agents line hold trip travel home first last next one two three guys awesome ' +
+    'amazing nice happy sad terrible horrible ridiculous unacceptable disappointed fail fun cool lol omg my me'
   ).split(' '),
 );
 
@@ -42,7 +51,7 @@ export function detectLanguage(tokens: readonly Token[]): LanguageGuess {
   }
   if (words.length === 0) return { value: 'und', confidence: 0 };
   const ratio = english / words.length;
-  if (!nonLatin && english >= 1 && (ratio >= 0.25 || english >= 3)) {
+  if (!nonLatin && english >= 1 && (ratio >= 0.2 || english >= 3)) {
     return { value: 'eng', confidence: round(Math.min(0.99, 0.55 + ratio)) };
   }
   const ranked = francAll(words.join(' '), { only: CANDIDATES, minLength: 8 });

@@ -1,7 +1,7 @@
 // triage(): every label for one message, each with a confidence and the reasons behind it.
-import { argmax, headProbabilities, scoreTokens, type Scored } from '../model/score';
+import { argmax, headProbabilities, scoreTokens, tokenContributions } from '../model/score';
 import { tokenize } from '../text/tokenize';
-import type { Intent, Label, Sentiment, TriageInput, TriageModel, TriageResult } from '../types';
+import type { Head, Intent, Label, Sentiment, TriageInput, TriageModel, TriageResult } from '../types';
 import { tokenReasons } from './explain';
 import { inferIntent } from './intent';
 import { detectLanguage } from './language';
@@ -24,16 +24,18 @@ export function triageDetailed(model: TriageModel, input: TriageInput): TriageDe
   const tokens = tokenize(input.text);
   const scored = scoreTokens(model, tokens);
   const { heads, columns } = model;
+  const contrib = tokenContributions(model, scored, 0, columns);
+  const why = (head: Head, k: number): string[] => tokenReasons(tokens, contrib, columns, head, k);
 
   const pSent = headProbabilities(heads.sentiment, scored.logits);
   const sIdx = argmax(pSent);
   const sentiment: Label<Sentiment> = {
     value: heads.sentiment.classes[sIdx] as Sentiment,
     confidence: r2(pSent[sIdx] as number),
-    reasons: tokenReasons(scored, columns, heads.sentiment, sIdx),
+    reasons: why(heads.sentiment, sIdx),
   };
 
-  const { topic, topicGivenAny } = topicLabel(model, scored);
+  const { topic, topicGivenAny } = topicLabel(model, scored.logits, why);
 
   const words: string[] = [];
   let hasQuestionMark = false;
@@ -73,7 +75,7 @@ export function triageDetailed(model: TriageModel, input: TriageInput): TriageDe
   const needsResponse: Label<boolean> = {
     value: needsYes,
     confidence: r2(needsYes ? (pNeeds[1] as number) : Math.max(pNeeds[0] as number, intent.value === 'spam' ? intent.confidence : 0)),
-    reasons: intent.value === 'spam' ? ['looks like spam'] : tokenReasons(scored, columns, heads.needsResponse, needsYes ? 1 : 0),
+    reasons: intent.value === 'spam' ? ['looks like spam'] : why(heads.needsResponse, needsYes ? 1 : 0),
   };
 
   const result: TriageResult = {
@@ -88,17 +90,17 @@ export function triageDetailed(model: TriageModel, input: TriageInput): TriageDe
   return { result, topicGivenAny };
 }
 
-function topicLabel(model: TriageModel, scored: Scored): { topic: Label<string | null>; topicGivenAny: string | null } {
+function topicLabel(model: TriageModel, logits: Float64Array, why: (head: Head, k: number) => string[]): { topic: Label<string | null>; topicGivenAny: string | null } {
   const { topic: head, topicGate: gate } = model.heads;
   if (head.classes.length === 0) return { topic: { value: null, confidence: 1, reasons: ['model has no topics'] }, topicGivenAny: null };
-  const pTopic = headProbabilities(head, scored.logits);
+  const pTopic = headProbabilities(head, logits);
   const tIdx = argmax(pTopic);
   const topicGivenAny = head.classes[tIdx] as string;
-  const pGate = headProbabilities(gate, scored.logits);
+  const pGate = headProbabilities(gate, logits);
   const pAny = pGate[1] as number;
   if (pAny < 0.5) {
     return {
-      topic: { value: null, confidence: r2(1 - pAny), reasons: tokenReasons(scored, model.columns, gate, 0) },
+      topic: { value: null, confidence: r2(1 - pAny), reasons: why(gate, 0) },
       topicGivenAny,
     };
   }
@@ -106,7 +108,7 @@ function topicLabel(model: TriageModel, scored: Scored): { topic: Label<string |
     topic: {
       value: topicGivenAny,
       confidence: r2(pAny * (pTopic[tIdx] as number)),
-      reasons: tokenReasons(scored, model.columns, head, tIdx),
+      reasons: why(head, tIdx),
     },
     topicGivenAny,
   };

@@ -18,35 +18,46 @@ export interface Scored {
   tokens: Token[];
   /** Scaled logits for every column (bias not included). */
   logits: Float64Array;
-  /** Scaled contribution of each token to each column: perToken[t * columns + c]. */
-  perToken: Float64Array;
-  /** Contribution not tied to a token (the empty-text cue). */
-  known: number;
+  /** Per-feature value, 1/sqrt(number of known features). */
+  value: number;
+  /** Known word/bigram/cue features as triples (weight row, token, second token or -1). */
+  hits: number[];
+  /** Summed unigram + char-gram weights of each token (see tokenVector). */
+  tokenVectors: Float32Array[];
 }
 
-/** Summed char-gram weights per word: C columns, then the number of known n-grams. */
-const charCaches = new WeakMap<TriageModel, Map<string, Float32Array>>();
+// Everything a token contributes on its own (its unigram, hashtag word and char-grams) depends
+// only on its text and negation, so it is summed once per model and memoised.
+// Layout: C columns, then the number of known features.
+const tokenCaches = new WeakMap<TriageModel, Map<string, Float32Array>>();
 const CACHE_LIMIT = 200_000;
 
-function charVector(model: TriageModel, word: string): Float32Array {
-  let cache = charCaches.get(model);
+function tokenVector(model: TriageModel, t: Token): Float32Array {
+  let cache = tokenCaches.get(model);
   if (!cache) {
     cache = new Map();
-    charCaches.set(model, cache);
+    tokenCaches.set(model, cache);
   }
-  const hit = cache.get(word);
+  const key = t.negated ? `\u0001${t.text}` : t.kind === 'hashtag' ? `\u0002${t.text}` : t.text;
+  const hit = cache.get(key);
   if (hit) return hit;
   const C = model.columns;
   const vec = new Float32Array(C + 1);
-  forEachCharGram(word, model.features, (h) => {
-    const r = lookup(model.table, model.keys, h);
+  const add = (hash: number): void => {
+    const r = lookup(model.table, model.keys, hash);
     if (r < 0) return;
     const base = r * C;
     for (let c = 0; c < C; c++) vec[c] = (vec[c] as number) + (model.weights[base + c] as number);
     vec[C] = (vec[C] as number) + 1;
-  });
+  };
+  add(unigramHash(t));
+  const body = charGramBody(t);
+  if (body !== null) {
+    if (t.kind === 'hashtag') add(wordHash(body));
+    forEachCharGram(body, model.features, add);
+  }
   if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(word, vec);
+  cache.set(key, vec);
   return vec;
 }
 
@@ -58,52 +69,54 @@ export function scoreTokens(model: TriageModel, tokens: Token[]): Scored {
   const C = model.columns;
   const W = model.weights;
   const logits = new Float64Array(C);
-  const perToken = new Float64Array(tokens.length * C);
+  const hits: number[] = [];
+  const tokenVectors: Float32Array[] = [];
   let known = 0;
-  // Adds row `r` of the weight matrix, crediting token a (and b, half each, for a bigram).
   const addRow = (hash: number, a: number, b: number): void => {
     const r = lookup(model.table, model.keys, hash);
     if (r < 0) return;
     known++;
+    hits.push(r, a, b);
     const base = r * C;
-    for (let c = 0; c < C; c++) {
-      const w = W[base + c] as number;
-      logits[c] = (logits[c] as number) + w;
-      if (b < 0) perToken[a * C + c] = (perToken[a * C + c] as number) + w;
-      else {
-        perToken[a * C + c] = (perToken[a * C + c] as number) + w / 2;
-        perToken[b * C + c] = (perToken[b * C + c] as number) + w / 2;
-      }
-    }
+    for (let c = 0; c < C; c++) logits[c] = (logits[c] as number) + (W[base + c] as number);
   };
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
-    addRow(unigramHash(t), i, -1);
-    const body = charGramBody(t);
-    if (body !== null) {
-      if (t.kind === 'hashtag') addRow(wordHash(body), i, -1);
-      const vec = charVector(model, body);
-      for (let c = 0; c < C; c++) {
-        logits[c] = (logits[c] as number) + (vec[c] as number);
-        perToken[i * C + c] = (perToken[i * C + c] as number) + (vec[c] as number);
-      }
-      known += vec[C] as number;
-      if (t.allCaps) addRow(CUE_ALLCAPS, i, -1);
-      if (t.elongated) addRow(CUE_ELONGATED, i, -1);
-    }
+    const vec = tokenVector(model, t);
+    for (let c = 0; c < C; c++) logits[c] = (logits[c] as number) + (vec[c] as number);
+    known += vec[C] as number;
+    tokenVectors.push(vec);
+    if (t.allCaps) addRow(CUE_ALLCAPS, i, -1);
+    if (t.elongated) addRow(CUE_ELONGATED, i, -1);
     if (model.features.bigrams && i > 0) addRow(bigramHash(tokens[i - 1] as Token, t), i - 1, i);
   }
-  if (tokens.length === 0) {
-    const r = lookup(model.table, model.keys, CUE_EMPTY);
-    if (r >= 0) {
-      known++;
-      for (let c = 0; c < C; c++) logits[c] = (logits[c] as number) + (W[r * C + c] as number);
-    }
-  }
+  if (tokens.length === 0) addRow(CUE_EMPTY, -1, -1);
   const value = known > 0 ? 1 / Math.sqrt(known) : 0;
   for (let c = 0; c < C; c++) logits[c] = (logits[c] as number) * value;
-  for (let i = 0; i < perToken.length; i++) perToken[i] = (perToken[i] as number) * value;
-  return { tokens, logits, perToken, known };
+  return { tokens, logits, value, hits, tokenVectors };
+}
+
+/** Scaled contribution of each token to columns offset..offset+K-1: out[t * K + k]. */
+export function tokenContributions(model: TriageModel, scored: Scored, offset: number, K: number): Float64Array {
+  const C = model.columns;
+  const out = new Float64Array(scored.tokens.length * K);
+  const { hits, tokenVectors, value } = scored;
+  for (let h = 0; h < hits.length; h += 3) {
+    const base = (hits[h] as number) * C + offset;
+    const a = hits[h + 1] as number;
+    const b = hits[h + 2] as number;
+    if (a < 0) continue;
+    const share = b < 0 ? value : value / 2;
+    for (let k = 0; k < K; k++) {
+      const w = (model.weights[base + k] as number) * share;
+      out[a * K + k] = (out[a * K + k] as number) + w;
+      if (b >= 0) out[b * K + k] = (out[b * K + k] as number) + w;
+    }
+  }
+  tokenVectors.forEach((vec, i) => {
+    for (let k = 0; k < K; k++) out[i * K + k] = (out[i * K + k] as number) + (vec[offset + k] as number) * value;
+  });
+  return out;
 }
 
 /** Calibrated class probabilities of one head. */
