@@ -45,19 +45,26 @@ export async function freePort(): Promise<number> {
 interface Identity {
   uid: number;
   gid: number;
-  /** Unprivileged account Dovecot's own processes run as. */
-  serviceUser: string | null;
+  /** Account (user, group) Dovecot's own processes run as; null as root (Debian's dovecot/dovenull users). */
+  service: { user: string; group: string } | null;
 }
 
 // As root Dovecot refuses to read mail as root: mailboxes belong to nobody. Otherwise everything runs as us.
 function identity(): Identity {
   const uid = process.getuid?.() ?? NOBODY;
-  if (uid === 0) return { uid: NOBODY, gid: NOBODY, serviceUser: null };
-  return { uid, gid: process.getgid?.() ?? uid, serviceUser: userInfo().username };
+  if (uid === 0) return { uid: NOBODY, gid: NOBODY, service: null };
+  const group = execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim();
+  return { uid, gid: process.getgid?.() ?? uid, service: { user: userInfo().username, group } };
 }
 
 function config(dir: string, port: number, who: Identity): string {
-  const service = who.serviceUser === null ? '' : `default_login_user = ${who.serviceUser}\ndefault_internal_user = ${who.serviceUser}\n`;
+  // Without root Dovecot can neither switch users nor chroot its login and anvil processes.
+  const service =
+    who.service === null
+      ? ''
+      : `default_login_user = ${who.service.user}\ndefault_internal_user = ${who.service.user}\ndefault_internal_group = ${who.service.group}\n` +
+        'service anvil {\n  chroot =\n}\n';
+  const loginChroot = who.service === null ? '' : '  chroot =\n';
   return `base_dir = ${dir}/run
 state_dir = ${dir}/state
 log_path = ${dir}/dovecot.log
@@ -77,7 +84,7 @@ userdb {
   args = username_format=%u ${dir}/users
 }
 service imap-login {
-  inet_listener imap {
+${loginChroot}  inet_listener imap {
     address = 127.0.0.1
     port = ${port}
   }
