@@ -65,7 +65,9 @@ let supportState: ImapPollState | null = null;
 async function pollSupport(): Promise<{ id: string; message: CanonicalMessage }[]> {
   const result = await pollEmailChannel(ctx, supportState);
   supportState = result.state;
-  return result.events.map((e) => ({ id: e.providerEventId, message: emailDriver.normalize(e.payload, ctx)[0] as CanonicalMessage }));
+  // Through JSON, as inbound_events stores the payload (jsonb), before the driver normalizes it.
+  const stored = result.events.map((e) => ({ id: e.providerEventId, payload: JSON.parse(JSON.stringify(e.payload)) as unknown }));
+  return stored.map((e) => ({ id: e.id, message: emailDriver.normalize(e.payload, ctx)[0] as CanonicalMessage }));
 }
 
 function reply(over: Partial<OutboundMessage>): OutboundMessage {

@@ -20,7 +20,9 @@ const ctxFor = (path: string, settings: Record<string, unknown> = {}): ChannelCo
   settings: { url: feeds.url(path), ...settings },
 });
 const poll = (ctx: ChannelContext, state: FeedPollState | null) => pollFeedChannel(ctx, state, { now: () => NOW });
-const messagesOf = (events: { payload: unknown }[], ctx: ChannelContext): CanonicalMessage[] => events.flatMap((e) => feedDriver.normalize(e.payload, ctx));
+/** Through JSON, as inbound_events stores the payload (jsonb), then the driver's normalize. */
+const messagesOf = (events: { payload: unknown }[], ctx: ChannelContext): CanonicalMessage[] =>
+  events.flatMap((e) => feedDriver.normalize(JSON.parse(JSON.stringify(e.payload)), ctx));
 const errorOf = (p: Promise<unknown>): Promise<unknown> => p.then(() => null, (e: unknown) => e);
 
 const review = (n: number, over: Partial<FakeFeedItem> = {}): FakeFeedItem => ({
