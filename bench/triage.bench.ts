@@ -184,7 +184,7 @@ export default async function run(argv: string[]): Promise<void> {
   const { rows } = readLabelledCsv(dataPath);
   const sha = createHash('sha256').update(readFileSync(dataPath)).digest('hex');
   const setup = [
-    `machine: ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`,
+    `machine: ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}, load average ${(os.loadavg()[0] ?? 0).toFixed(1)} at start`,
     `data: ${dataPath.replace(root, '')} (${rows.length} rows, sha256 ${sha.slice(0, 12)}…)`,
     `protocol: ${folds}-fold cross-validation, stratified by sentiment|reason, seed ${seed}; every model sees the same folds`,
     'throughput: messages per CPU-second on one core (process CPU time), after a warm-up pass; Earshot = full triage() (all labels, reasons, urgency, language)',

@@ -54,6 +54,9 @@ export function detectLanguage(tokens: readonly Token[]): LanguageGuess {
   if (!nonLatin && english >= 1 && (ratio >= 0.2 || english >= 3)) {
     return { value: 'eng', confidence: round(Math.min(0.99, 0.55 + ratio)) };
   }
+  // Trigram statistics say little about two or three Latin-script words (franc called most
+  // such tweets French or Tagalog): better to admit we do not know.
+  if (!nonLatin && words.length <= 3) return { value: 'und', confidence: 0 };
   const ranked = francAll(words.join(' '), { only: CANDIDATES, minLength: 8 });
   const [top, second] = ranked;
   if (!top || top[0] === 'und') return { value: 'und', confidence: 0 };

@@ -1,7 +1,7 @@
 // triage(): every label for one message, each with a confidence and the reasons behind it.
 import { argmax, headProbabilities, scoreTokens, tokenContributions } from '../model/score';
-import { tokenize } from '../text/tokenize';
-import type { Head, Intent, Label, Sentiment, TriageInput, TriageModel, TriageResult } from '../types';
+import { tokenize, type Token } from '../text/tokenize';
+import type { Intent, Label, Sentiment, TriageInput, TriageModel, TriageResult } from '../types';
 import { tokenReasons } from './explain';
 import { inferIntent } from './intent';
 import { detectLanguage } from './language';
@@ -25,17 +25,16 @@ export function triageDetailed(model: TriageModel, input: TriageInput): TriageDe
   const scored = scoreTokens(model, tokens);
   const { heads, columns } = model;
   const contrib = tokenContributions(model, scored, 0, columns);
-  const why = (head: Head, k: number): string[] => tokenReasons(tokens, contrib, columns, head, k);
 
   const pSent = headProbabilities(heads.sentiment, scored.logits);
   const sIdx = argmax(pSent);
   const sentiment: Label<Sentiment> = {
     value: heads.sentiment.classes[sIdx] as Sentiment,
     confidence: r2(pSent[sIdx] as number),
-    reasons: why(heads.sentiment, sIdx),
+    reasons: tokenReasons(tokens, contrib, columns, heads.sentiment, sIdx),
   };
 
-  const { topic, topicGivenAny } = topicLabel(model, scored.logits, why);
+  const { topic, topicGivenAny } = topicLabel(model, scored.logits, tokens, contrib);
 
   const words: string[] = [];
   let hasQuestionMark = false;
@@ -75,7 +74,7 @@ export function triageDetailed(model: TriageModel, input: TriageInput): TriageDe
   const needsResponse: Label<boolean> = {
     value: needsYes,
     confidence: r2(needsYes ? (pNeeds[1] as number) : Math.max(pNeeds[0] as number, intent.value === 'spam' ? intent.confidence : 0)),
-    reasons: intent.value === 'spam' ? ['looks like spam'] : why(heads.needsResponse, needsYes ? 1 : 0),
+    reasons: intent.value === 'spam' ? ['looks like spam'] : tokenReasons(tokens, contrib, columns, heads.needsResponse, needsYes ? 1 : 0),
   };
 
   const result: TriageResult = {
@@ -90,7 +89,7 @@ export function triageDetailed(model: TriageModel, input: TriageInput): TriageDe
   return { result, topicGivenAny };
 }
 
-function topicLabel(model: TriageModel, logits: Float64Array, why: (head: Head, k: number) => string[]): { topic: Label<string | null>; topicGivenAny: string | null } {
+function topicLabel(model: TriageModel, logits: Float64Array, tokens: Token[], contrib: Float64Array): { topic: Label<string | null>; topicGivenAny: string | null } {
   const { topic: head, topicGate: gate } = model.heads;
   if (head.classes.length === 0) return { topic: { value: null, confidence: 1, reasons: ['model has no topics'] }, topicGivenAny: null };
   const pTopic = headProbabilities(head, logits);
@@ -100,7 +99,7 @@ function topicLabel(model: TriageModel, logits: Float64Array, why: (head: Head, 
   const pAny = pGate[1] as number;
   if (pAny < 0.5) {
     return {
-      topic: { value: null, confidence: r2(1 - pAny), reasons: why(gate, 0) },
+      topic: { value: null, confidence: r2(1 - pAny), reasons: tokenReasons(tokens, contrib, model.columns, gate, 0) },
       topicGivenAny,
     };
   }
@@ -108,7 +107,7 @@ function topicLabel(model: TriageModel, logits: Float64Array, why: (head: Head, 
     topic: {
       value: topicGivenAny,
       confidence: r2(pAny * (pTopic[tIdx] as number)),
-      reasons: why(head, tIdx),
+      reasons: tokenReasons(tokens, contrib, model.columns, head, tIdx),
     },
     topicGivenAny,
   };

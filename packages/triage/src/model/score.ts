@@ -65,35 +65,47 @@ export function scoreText(model: TriageModel, text: string): Scored {
   return scoreTokens(model, tokenize(text));
 }
 
-export function scoreTokens(model: TriageModel, tokens: Token[]): Scored {
+interface Accumulator {
+  model: TriageModel;
+  logits: Float64Array;
+  hits: number[];
+  known: number;
+}
+
+// A top-level function, not a closure: closures in this hot path were re-created (and, under
+// tsx, re-wrapped) for every message.
+function addRow(acc: Accumulator, hash: number, a: number, b: number): void {
+  const { model, logits } = acc;
+  const r = lookup(model.table, model.keys, hash);
+  if (r < 0) return;
+  acc.known++;
+  acc.hits.push(r, a, b);
   const C = model.columns;
   const W = model.weights;
+  const base = r * C;
+  for (let c = 0; c < C; c++) logits[c] = (logits[c] as number) + (W[base + c] as number);
+}
+
+export function scoreTokens(model: TriageModel, tokens: Token[]): Scored {
+  const C = model.columns;
   const logits = new Float64Array(C);
-  const hits: number[] = [];
+  const acc: Accumulator = { model, logits, hits: [], known: 0 };
   const tokenVectors: Float32Array[] = [];
-  let known = 0;
-  const addRow = (hash: number, a: number, b: number): void => {
-    const r = lookup(model.table, model.keys, hash);
-    if (r < 0) return;
-    known++;
-    hits.push(r, a, b);
-    const base = r * C;
-    for (let c = 0; c < C; c++) logits[c] = (logits[c] as number) + (W[base + c] as number);
-  };
+  const bigrams = model.features.bigrams;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     const vec = tokenVector(model, t);
     for (let c = 0; c < C; c++) logits[c] = (logits[c] as number) + (vec[c] as number);
-    known += vec[C] as number;
+    acc.known += vec[C] as number;
     tokenVectors.push(vec);
-    if (t.allCaps) addRow(CUE_ALLCAPS, i, -1);
-    if (t.elongated) addRow(CUE_ELONGATED, i, -1);
-    if (model.features.bigrams && i > 0) addRow(bigramHash(tokens[i - 1] as Token, t), i - 1, i);
+    if (t.allCaps) addRow(acc, CUE_ALLCAPS, i, -1);
+    if (t.elongated) addRow(acc, CUE_ELONGATED, i, -1);
+    if (bigrams && i > 0) addRow(acc, bigramHash(tokens[i - 1] as Token, t), i - 1, i);
   }
-  if (tokens.length === 0) addRow(CUE_EMPTY, -1, -1);
-  const value = known > 0 ? 1 / Math.sqrt(known) : 0;
+  if (tokens.length === 0) addRow(acc, CUE_EMPTY, -1, -1);
+  const value = acc.known > 0 ? 1 / Math.sqrt(acc.known) : 0;
   for (let c = 0; c < C; c++) logits[c] = (logits[c] as number) * value;
-  return { tokens, logits, value, hits, tokenVectors };
+  return { tokens, logits, value, hits: acc.hits, tokenVectors };
 }
 
 /** Scaled contribution of each token to columns offset..offset+K-1: out[t * K + k]. */
