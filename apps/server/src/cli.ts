@@ -21,6 +21,6 @@ try {
     process.stderr.write(`${err.message}\n`);
     process.exit(2);
   }
-  process.stderr.write(`earshot: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`earshot: ${err instanceof Error ? err.message : typeof err === "object" ? JSON.stringify(err) : String(err)}\n`);
   process.exit(1);
 }

@@ -192,7 +192,7 @@ create table messages (
   delivery_error        text,
   idempotency_key       text,
   sent_at               timestamptz not null default now(),  -- when the author sent it (provider time for inbound)
-  created_at            timestamptz not null default now()
+  created_at            timestamptz not null default clock_timestamp()  -- insertion order breaks sent_at ties (providers give seconds)
 );
 create unique index messages_provider_idx on messages (channel_id, provider_message_id) where provider_message_id is not null;
 create unique index messages_idempotency_idx on messages (brand_id, idempotency_key) where idempotency_key is not null;

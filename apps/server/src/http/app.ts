@@ -28,7 +28,10 @@ export interface AppOptions {
 
 declare module 'fastify' {
   interface FastifyRequest { rawBody?: Buffer }
+  interface FastifyInstance { routeTable: RouteInfo[] }
 }
+
+export interface RouteInfo { method: string; url: string; public: boolean }
 
 const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
@@ -49,6 +52,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 200 },
     logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<ZodTypeProvider>();
+
+  const routeTable: RouteInfo[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    // The docs pages are public reading; everything else keeps its own config.
+    if (route.url.startsWith('/api/docs')) route.config = { ...(route.config ?? {}), public: true };
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url, public: !!route.config?.public });
+  });
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -85,10 +96,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
-  app.addHook('onRoute', (route) => {
-    // The docs pages are public reading; everything else keeps its own config.
-    if (route.url.startsWith('/api/docs')) route.config = { ...(route.config ?? {}), public: true };
-  });
 
   await registerRoutes(app, { core: opts.core, metrics, cookieSecure: opts.cookieSecure ?? false, loginRateLimit: opts.loginRateLimit ?? 10 });
 

@@ -41,6 +41,12 @@ export class AdminService {
       let user = await findUserByEmail(uow.tx, email);
       if (!user) {
         user = await uow.tx.insertInto('users').values({ email, name: input.name, password_hash: passwordHash ?? null }).returningAll().executeTakeFirstOrThrow();
+      } else if (actor.type !== 'system') {
+        // An account is shared by every brand it belongs to: one brand's admin may neither take it
+        // over (password) nor pull it in from another brand. Operators do that with the CLI.
+        const member = await uow.tx.selectFrom('memberships').select('user_id').where('brand_id', '=', actor.brandId).where('user_id', '=', user.id).executeTakeFirst();
+        if (!member) throw new EarshotError('EARSHOT_CONFLICT', 'that email belongs to an existing account; an operator can add it with `earshot user create`', { field: 'body.email' });
+        if (passwordHash) throw new EarshotError('EARSHOT_FORBIDDEN', 'an existing user\'s password cannot be set here', { field: 'body.password' });
       } else if (passwordHash) {
         await uow.tx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', user.id).execute();
       }

@@ -40,12 +40,12 @@ export class ContactService {
    * keeps a pointer so late events for it land on the target too.
    */
   async merge(actor: Actor, targetId: string, sourceId: string): Promise<ContactView> {
-    if (targetId === sourceId) throw new EarshotError('EARSHOT_VALIDATION', 'cannot merge a contact into itself', { field: 'body.sourceId' });
     await transact(this.db, async (uow) => {
       const { tx } = uow;
       const target = await findContact(tx, actor.brandId, targetId);
-      const source = await findContact(tx, actor.brandId, sourceId);
       if (!target) throw new EarshotError('EARSHOT_CONTACT_NOT_FOUND', 'contact not found', { field: 'params.id' });
+      if (targetId === sourceId) throw new EarshotError('EARSHOT_VALIDATION', 'cannot merge a contact into itself', { field: 'body.sourceId' });
+      const source = await findContact(tx, actor.brandId, sourceId);
       if (!source) throw new EarshotError('EARSHOT_CONTACT_NOT_FOUND', 'contact to merge not found', { field: 'body.sourceId' });
       if (source.merged_into) throw new EarshotError('EARSHOT_INVALID_STATE', 'that contact was already merged', { field: 'body.sourceId' });
       if ((await resolveContactId(tx, actor.brandId, targetId)) !== targetId) throw new EarshotError('EARSHOT_INVALID_STATE', 'target contact was merged into another', { field: 'params.id' });

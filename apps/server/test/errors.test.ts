@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { sql } from '@earshot/db';
+import { apiDelivery, seedBrand, type SeededBrand } from '../../../test/support/core';
+import { as, createTestApp, login, type Session, type TestApp } from '../../../test/support/http';
+
+// HTTP-level behaviour that does not depend on the database kind: one run on the embedded database.
+let t: TestApp;
+let b: SeededBrand;
+let s: Session;
+beforeAll(async () => {
+  t = await createTestApp('pglite', { loginRateLimit: 5, bodyLimit: 64 * 1024 });
+  b = await seedBrand(t.core, 'acme');
+  s = await login(t.app, b.emails.agent, b.password);
+});
+afterAll(async () => { await t?.drop(); });
+
+const events = (headers: Record<string, string>, payload: string | Buffer) => t.app.inject({ method: 'POST', url: `/api/v1/channels/${b.apiChannelId}/events`, headers, payload });
+const count = async () => Number((await sql<{ n: string }>`select count(*) as n from inbound_events`.execute(t.core.db)).rows[0]?.n);
+
+it('answers bad input with a 4xx and an EARSHOT_* code, storing nothing', async () => {
+  const before = await count();
+  const cases: [string, Record<string, string>, string | Buffer, number, string][] = [
+    ['malformed JSON', { 'content-type': 'application/json', 'x-earshot-signature': 'sha256=00' }, '{"events": [', 400, 'EARSHOT_MALFORMED_JSON'],
+    ['wrong content type', { 'content-type': 'text/plain', 'x-earshot-signature': 'sha256=00' }, 'hello', 415, 'EARSHOT_UNSUPPORTED_MEDIA_TYPE'],
+    ['oversize body', { 'content-type': 'application/json' }, `{"x":"${'a'.repeat(70_000)}"}`, 413, 'EARSHOT_BODY_TOO_LARGE'],
+    ['bad signature', { 'content-type': 'application/json', 'x-earshot-signature': 'sha256=00' }, apiDelivery(b.apiSecret, [{ id: 'q' }]).body, 401, 'EARSHOT_SIGNATURE_INVALID'],
+  ];
+  for (const [name, headers, payload, status, code] of cases) {
+    const res = await events(headers, payload);
+    expect([name, res.statusCode, res.json<{ error: { code: string } }>().error.code]).toEqual([name, status, code]);
+  }
+  const unknownField = apiDelivery(b.apiSecret, [{ id: 'u' }]);
+  const withExtra = JSON.stringify({ ...JSON.parse(unknownField.body), extra: 1 });
+  const { signApiBody } = await import('@earshot/core');
+  const res = await events({ 'content-type': 'application/json', 'x-earshot-signature': signApiBody(b.apiSecret, withExtra) }, withExtra);
+  expect(res.statusCode).toBe(400);
+  expect(res.json()).toMatchObject({ error: { code: 'EARSHOT_VALIDATION' } });
+  expect(await count()).toBe(before);
+});
+
+it('answers wrong ids and unknown fields on API routes with the field at fault', async () => {
+  const call = as(t.app, s);
+  expect((await call('GET', '/api/v1/conversations/not-a-uuid')).json()).toMatchObject({ error: { code: 'EARSHOT_VALIDATION', field: expect.stringContaining('params') } });
+  expect((await call('GET', '/api/v1/conversations/00000000-0000-4000-8000-000000000000')).json()).toMatchObject({ error: { code: 'EARSHOT_CONVERSATION_NOT_FOUND' } });
+  const r = await call('POST', '/api/v1/conversations/00000000-0000-4000-8000-000000000000/priority', { priority: 'high', sneaky: true });
+  expect(r.statusCode).toBe(400);
+  expect(r.json()).toMatchObject({ error: { code: 'EARSHOT_VALIDATION' } });
+  expect((await call('GET', '/api/v1/conversations?cursor=garbage')).json()).toMatchObject({ error: { code: 'EARSHOT_VALIDATION', field: 'query.cursor' } });
+  expect((await call('GET', '/api/v1/nope')).statusCode).toBe(404);
+  expect((await t.app.inject({ method: 'POST', url: '/api/v1/channels/00000000-0000-4000-8000-000000000000/events', headers: { 'content-type': 'application/json' }, payload: '{}' })).json()).toMatchObject({ error: { code: 'EARSHOT_CHANNEL_NOT_FOUND' } });
+});
+
+it('requires the CSRF header for cookie sessions on unsafe methods', async () => {
+  const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie: s.cookie } });
+  expect(res.statusCode).toBe(403);
+  expect(res.json()).toMatchObject({ error: { code: 'EARSHOT_CSRF' } });
+  const wrong = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie: s.cookie, 'x-csrf-token': `${s.csrf}x` } });
+  expect(wrong.statusCode).toBe(403);
+});
+
+it('issues a fresh HTTP-only session at login (no fixation) and ends it at logout', async () => {
+  const planted = 'earshot_session=attacker-chosen-value';
+  const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { cookie: planted }, payload: { email: b.emails.admin, password: b.password } });
+  const set = String([res.headers['set-cookie']].flat()[0]);
+  expect(set).toMatch(/^earshot_session=/);
+  expect(set).not.toContain('attacker-chosen-value');
+  expect(set).toMatch(/HttpOnly/);
+  expect(set).toMatch(/SameSite=Strict/);
+  const session = { cookie: set.split(';')[0] ?? '', csrf: res.json<{ csrfToken: string }>().csrfToken };
+  expect((await as(t.app, session)('GET', '/api/v1/me')).statusCode).toBe(200);
+  expect((await as(t.app, session)('POST', '/api/v1/auth/logout')).statusCode).toBe(200);
+  expect((await as(t.app, session)('GET', '/api/v1/me')).statusCode).toBe(401);
+  expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: planted } })).statusCode).toBe(401);
+});
+
+it('stores passwords as scrypt hashes and rate-limits sign-in attempts', async () => {
+  const row = await t.core.db.selectFrom('users').select('password_hash').where('email', '=', b.emails.viewer).executeTakeFirstOrThrow();
+  expect(row.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
+  const statuses: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: b.emails.viewer, password: 'wrong password' }, remoteAddress: '10.9.9.9' });
+    statuses.push(res.statusCode);
+  }
+  expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
+  expect(statuses.at(-1)).toBe(429);
+});
+
+it('sends security headers on every answer', async () => {
+  const res = await t.app.inject({ method: 'GET', url: '/healthz' });
+  expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+  expect(res.headers['x-content-type-options']).toBe('nosniff');
+  expect(res.headers['x-frame-options']).toBe('DENY');
+});

@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { signApiBody, systemActor } from '@earshot/core';
+import { describeEachDb } from '../../../test/support/db';
+import { apiDelivery, seedBrand, type SeededBrand } from '../../../test/support/core';
+import { as, createTestApp, login, type Session, type TestApp } from '../../../test/support/http';
+
+/**
+ * Walks every route of the API: without a session every protected route answers 401, and a user
+ * of brand B can neither read nor change anything of brand A through any route. A route added
+ * without an entry here fails the test, so new routes cannot skip the walk.
+ */
+describeEachDb('brand isolation and authentication on every route', (kind) => {
+  let t: TestApp;
+  let a: SeededBrand;
+  let b: SeededBrand;
+  let bAdmin: Session;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    t = await createTestApp(kind);
+    a = await seedBrand(t.core, 'alpha');
+    b = await seedBrand(t.core, 'beta');
+    const d = apiDelivery(a.apiSecret, [{ id: 'a-1', author: 'alice', text: 'alpha secret complaint' }]);
+    await t.app.inject({ method: 'POST', url: `/api/v1/channels/${a.apiChannelId}/events`, headers: { 'content-type': 'application/json', 'x-earshot-signature': d.signature }, payload: d.body });
+    await t.core.worker().drain();
+    const conv = await t.core.db.selectFrom('conversations').select(['id', 'contact_id']).where('brand_id', '=', a.brandId).executeTakeFirstOrThrow();
+    const actorA = systemActor(a.brandId);
+    const note = await t.core.conversations.addNote({ ...actorA, userId: a.adminId }, conv.id, 'alpha internal note');
+    const team = await t.core.admin.createTeam(actorA, { name: 'Alpha team', skills: [], memberIds: [] });
+    const token = await t.core.auth.createToken({ ...actorA, userId: a.adminId }, { name: 'alpha token', scopes: ['conversation:read'] });
+    Object.assign(ids, { id: conv.id, conversation: conv.id, contact: conv.contact_id, messageId: note.id, user: a.agentId, team: team.id, token: token.id, channel: a.apiChannelId });
+    bAdmin = await login(t.app, b.emails.admin, b.password);
+  });
+  afterAll(async () => { await t?.drop(); });
+
+  // For each route: the params to use (brand A's objects) and a valid body.
+  const plan: Record<string, { params?: Record<string, string>; body?: unknown }> = {
+    'POST /api/v1/auth/logout': {},
+    'GET /api/v1/me': {},
+    'GET /api/v1/conversations': {},
+    'GET /api/v1/conversations/:id': { params: { id: 'conversation' } },
+    'POST /api/v1/conversations/:id/assign': { params: { id: 'conversation' }, body: { assigneeId: null } },
+    'POST /api/v1/conversations/:id/status': { params: { id: 'conversation' }, body: { status: 'resolved' } },
+    'POST /api/v1/conversations/:id/priority': { params: { id: 'conversation' }, body: { priority: 'urgent' } },
+    'POST /api/v1/conversations/:id/tags': { params: { id: 'conversation' }, body: { tags: ['x'] } },
+    'POST /api/v1/conversations/:id/notes': { params: { id: 'conversation' }, body: { text: 'from beta' } },
+    'POST /api/v1/conversations/:id/replies': { params: { id: 'conversation' }, body: { text: 'from beta', visibility: 'public' } },
+    'POST /api/v1/conversations/:id/messages/:messageId/approve': { params: { id: 'conversation', messageId: 'messageId' } },
+    'GET /api/v1/contacts/:id': { params: { id: 'contact' } },
+    'PATCH /api/v1/contacts/:id': { params: { id: 'contact' }, body: { vip: true } },
+    'POST /api/v1/contacts/:id/merge': { params: { id: 'contact' }, body: { sourceId: 'contact' } },
+    'GET /api/v1/users': {},
+    'POST /api/v1/users': { body: { email: 'admin@alpha.test', name: 'Hijack', role: 'viewer' } },
+    'PATCH /api/v1/users/:id': { params: { id: 'user' }, body: { role: 'viewer' } },
+    'GET /api/v1/teams': {},
+    'POST /api/v1/teams': { body: { name: 'Alpha team' } },
+    'PATCH /api/v1/teams/:id': { params: { id: 'team' }, body: { name: 'stolen' } },
+    'GET /api/v1/tokens': {},
+    'POST /api/v1/tokens': { body: { name: 't', scopes: ['conversation:read'] } },
+    'DELETE /api/v1/tokens/:id': { params: { id: 'token' } },
+    'GET /api/v1/channels': {},
+    'POST /api/v1/channels': { body: { kind: 'api', name: 'c' } },
+    'GET /api/v1/audit': {},
+    'GET /api/v1/audit/verify': {},
+    'GET /api/v1/audit/export': {},
+    'GET /api/v1/events': {},
+  };
+
+  const protectedRoutes = () => t.app.routeTable.filter((r) => !r.public && r.method !== 'HEAD' && r.url.startsWith('/api/'));
+  const urlFor = (url: string, params: Record<string, string> = {}) => url.replace(/:(\w+)/g, (_, p: string) => ids[params[p] ?? ''] ?? 'missing');
+  const bodyFor = (body: unknown): unknown => (body && typeof body === 'object' && 'sourceId' in body ? { sourceId: ids.contact } : body);
+
+  it('has a plan for every protected route', () => {
+    const missing = protectedRoutes().map((r) => `${r.method} ${r.url}`).filter((k) => !(k in plan));
+    expect(missing).toEqual([]);
+  });
+
+  it('answers 401 on every protected route without credentials', async () => {
+    for (const r of protectedRoutes()) {
+      const p = plan[`${r.method} ${r.url}`];
+      const res = await as(t.app, null)(r.method, urlFor(r.url, p?.params), p?.body === undefined ? undefined : bodyFor(p.body));
+      expect([r.method, r.url, res.statusCode, res.json<{ error: { code: string } }>().error.code]).toEqual([r.method, r.url, 401, 'EARSHOT_UNAUTHENTICATED']);
+    }
+  });
+
+  it('never lets brand B read or change brand A through any route', async () => {
+    const secrets = [ids.conversation, ids.contact, ids.messageId, ids.team, ids.token, ids.channel, 'alpha secret complaint', 'alpha internal note', 'admin@alpha.test', 'agent@alpha.test'];
+    for (const r of protectedRoutes()) {
+      if (r.url === '/api/v1/events' || r.url === '/api/v1/auth/logout') continue; // stream and sign-out checked separately
+      const p = plan[`${r.method} ${r.url}`] ?? {};
+      const res = await as(t.app, bAdmin)(r.method, urlFor(r.url, p.params), p.body === undefined ? undefined : bodyFor(p.body));
+      const hasParams = r.url.includes(':');
+      if (hasParams) expect([r.method, r.url, res.statusCode]).toEqual([r.method, r.url, expect.toSatisfy((s: number) => s === 404 || s === 403)]);
+      for (const s of secrets) expect([r.method, r.url, res.body.includes(s ?? '∅')]).toEqual([r.method, r.url, false]);
+    }
+    // Brand A is untouched.
+    const conv = await t.core.db.selectFrom('conversations').selectAll().where('id', '=', ids.conversation ?? '').executeTakeFirstOrThrow();
+    expect(conv).toMatchObject({ status: 'open', priority: 'normal', tags: [] });
+    const users = await t.core.auth.listUsers(a.brandId);
+    expect(users.find((u) => u.email === 'admin@alpha.test')?.role).toBe('admin');
+    expect((await t.core.admin.listTeams(a.brandId)).map((x) => x.name)).toEqual(['Alpha team']);
+    expect((await t.core.auth.listTokens(a.brandId))[0]?.revokedAt).toBeNull();
+  });
+
+  it('does not accept events for brand A\'s channel signed with brand B\'s secret', async () => {
+    const body = JSON.stringify({ id: 'x-1', message: { providerMessageId: 'x-1', visibility: 'public', author: { externalId: 'mallory' }, text: 'forged', sentAt: new Date().toISOString() } });
+    const res = await t.app.inject({ method: 'POST', url: `/api/v1/channels/${a.apiChannelId}/events`, headers: { 'content-type': 'application/json', 'x-earshot-signature': signApiBody(b.apiSecret, body) }, payload: body });
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ error: { code: 'EARSHOT_SIGNATURE_INVALID' } });
+  });
+
+  it('lets an API token act only within its scopes and its brand', async () => {
+    const created = await t.core.auth.createToken({ ...systemActor(b.brandId), userId: b.adminId }, { name: 'reader', scopes: ['conversation:read'] });
+    const get = (url: string) => t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${created.token}` } });
+    expect((await get('/api/v1/conversations')).statusCode).toBe(200);
+    expect((await get(`/api/v1/conversations/${ids.conversation}`)).statusCode).toBe(404);
+    expect((await get('/api/v1/users')).statusCode).toBe(403);
+    const res = await t.app.inject({ method: 'POST', url: `/api/v1/conversations/${ids.conversation}/notes`, headers: { authorization: `Bearer ${created.token}`, 'content-type': 'application/json' }, payload: { text: 'x' } });
+    expect(res.statusCode).toBe(403);
+  });
+});
