@@ -3,6 +3,7 @@
 # themselves on loopback ports, so nothing is left running. One idempotent ensure_* function per
 # service: add yours below and call it at the end.
 #   - Dovecot (IMAP), for the email channel tests (packages/core/test/channels/email*.test.ts).
+#   - Chromium, for the desk's browser tests (apps/web/test/*.test.ts, driven by playwright-core).
 # Non-interactive: safe under CI=true with no stdin. Needs root (or passwordless sudo) only when
 # something is missing. Serialised with flock so parallel test workers do not race apt/dpkg.
 set -eu
@@ -30,9 +31,17 @@ ensure_dovecot() {
   if command -v service >/dev/null 2>&1; then run_as_root service dovecot stop </dev/null >/dev/null 2>&1 || true; fi
 }
 
+install_chromium() {
+  # Debian's build: `npx playwright install` cannot download browsers here.
+  [ -x /usr/bin/chromium ] && return 0
+  echo "ensure-test-services: installing chromium" >&2
+  apt_install chromium fonts-dejavu-core
+}
+
 if command -v flock >/dev/null 2>&1; then
   exec 9>/tmp/earshot-ensure-test-services.lock
   flock 9
 fi
 
 ensure_dovecot
+install_chromium

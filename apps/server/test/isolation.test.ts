@@ -28,7 +28,8 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     const note = await t.core.conversations.addNote({ ...actorA, userId: a.adminId }, conv.id, 'alpha internal note');
     const team = await t.core.admin.createTeam(actorA, { name: 'Alpha team', skills: [], memberIds: [] });
     const token = await t.core.auth.createToken({ ...actorA, userId: a.adminId }, { name: 'alpha token', scopes: ['conversation:read'] });
-    Object.assign(ids, { id: conv.id, conversation: conv.id, contact: conv.contact_id, messageId: note.id, user: a.agentId, team: team.id, token: token.id, channel: a.apiChannelId });
+    const canned = await t.core.canned.create({ ...actorA, userId: a.adminId }, { title: 'Alpha canned', text: 'alpha canned secret' });
+    Object.assign(ids, { canned: canned.id, id: conv.id, conversation: conv.id, contact: conv.contact_id, messageId: note.id, user: a.agentId, team: team.id, token: token.id, channel: a.apiChannelId });
     bAdmin = await login(t.app, b.emails.admin, b.password);
   });
   afterAll(async () => { await t?.drop(); });
@@ -64,6 +65,13 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     'GET /api/v1/audit/verify': {},
     'GET /api/v1/audit/export': {},
     'GET /api/v1/events': {},
+    'POST /api/v1/conversations/:id/presence': { params: { id: 'conversation' }, body: { state: 'viewing' } },
+    'GET /api/v1/conversations/:id/presence': { params: { id: 'conversation' } },
+    'GET /api/v1/canned-responses': {},
+    'POST /api/v1/canned-responses': { body: { title: 'From beta', text: 'beta text' } },
+    'PATCH /api/v1/canned-responses/:id': { params: { id: 'canned' }, body: { text: 'stolen' } },
+    'DELETE /api/v1/canned-responses/:id': { params: { id: 'canned' } },
+    'GET /api/v1/replies/repeats': {},
   };
 
   const protectedRoutes = () => t.app.routeTable.filter((r) => !r.public && r.method !== 'HEAD' && r.url.startsWith('/api/'));
@@ -84,7 +92,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
   });
 
   it('never lets brand B read or change brand A through any route', async () => {
-    const secrets = [ids.conversation, ids.contact, ids.messageId, ids.team, ids.token, ids.channel, 'alpha secret complaint', 'alpha internal note', 'admin@alpha.test', 'agent@alpha.test'];
+    const secrets = [ids.conversation, ids.contact, ids.messageId, ids.team, ids.token, ids.channel, 'alpha secret complaint', 'alpha internal note', 'alpha canned secret', ids.canned, 'admin@alpha.test', 'agent@alpha.test'];
     for (const r of protectedRoutes()) {
       if (r.url === '/api/v1/events' || r.url === '/api/v1/auth/logout') continue; // stream and sign-out checked separately
       const p = plan[`${r.method} ${r.url}`] ?? {};
@@ -100,6 +108,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     expect(users.find((u) => u.email === 'admin@alpha.test')?.role).toBe('admin');
     expect((await t.core.admin.listTeams(a.brandId)).map((x) => x.name)).toEqual(['Alpha team']);
     expect((await t.core.auth.listTokens(a.brandId))[0]?.revokedAt).toBeNull();
+    expect((await t.core.canned.list(systemActor(a.brandId))).map((c) => c.text)).toEqual(['alpha canned secret']);
   });
 
   it('does not accept events for brand A\'s channel signed with brand B\'s secret', async () => {

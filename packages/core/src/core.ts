@@ -8,6 +8,8 @@ import { deliverJob } from './deliver/deliver.job';
 import { LocalEventBus, type EventBus } from './events/event-bus';
 import { PgEventBus } from './events/pg-event-bus';
 import { ImportService } from './imports/import.service';
+import { CannedService } from './canned/canned.service';
+import { PresenceService } from './presence/presence.service';
 import { ingestJob } from './ingest/ingest.job';
 import { IngestService } from './ingest/ingest.service';
 import type { MessageClassifier } from './ingest/message-classifier';
@@ -39,6 +41,8 @@ export class Core {
   readonly conversations: ConversationService;
   readonly contacts: ContactService;
   readonly imports: ImportService;
+  readonly presence: PresenceService;
+  readonly canned: CannedService;
   #workers: Worker[] = [];
 
   private constructor(readonly handle: DbHandle, readonly bus: EventBus, private readonly opts: CoreOptions) {
@@ -52,6 +56,8 @@ export class Core {
     this.conversations = new ConversationService(this.db, bus, this.clock, () => this.wakeWorkers());
     this.contacts = new ContactService(this.db, this.clock);
     this.imports = new ImportService(this.db, this.channels, this.ingest);
+    this.presence = new PresenceService(this.db, bus, this.clock);
+    this.canned = new CannedService(this.db, this.clock);
   }
 
   static async create(opts: CoreOptions): Promise<Core> {
@@ -78,6 +84,7 @@ export class Core {
 
   async close(): Promise<void> {
     await Promise.all(this.#workers.map((w) => w.stop()));
+    this.presence.close();
     await this.bus.close();
     await this.handle.close();
   }

@@ -25,3 +25,6 @@ export * from './conversations/conversation.service';
 export type { ListFilters } from './conversations/conversation.query';
 export * from './contacts/contact.service';
 export * from './brands/admin.service';
+export * from './presence/presence.service';
+export * from './canned/canned.service';
+export * from './canned/repeats.query';

@@ -49,7 +49,17 @@ export interface ConversationsTable {
   first_reply_at: Timestamp | null; waiting_since: Timestamp | null; last_activity_at: Generated<Date>; last_inbound_at: Timestamp | null;
   snoozed_until: Timestamp | null; resolved_at: Timestamp | null; message_count: Generated<number>;
   created_at: CreatedAt; updated_at: Generated<Date>;
+  sla_policy: string | null; sla_state: SlaStateValue | null;
+  sla_first_response_due_at: Timestamp | null; sla_next_response_due_at: Timestamp | null; sla_resolution_due_at: Timestamp | null;
+  sla_next_evaluation_at: Timestamp | null; sla_first_response_breached: Generated<boolean>; sla_next_response_breached: Generated<boolean>;
+  sla_resolution_breached: Generated<boolean>; sla_raised: Generated<string[]>; sla_clock: Json | null; sla_evaluated_at: Timestamp | null;
+  routing: Json | null;
 }
+export type SlaStateValue = 'ok' | 'warning' | 'breached' | 'met' | 'paused';
+export interface RoutingRuleSetsTable { brand_id: string; version: number; rules: Json; created_by: string | null; created_at: CreatedAt }
+export interface SlaPoliciesTable { id: Generated<string>; brand_id: string; team_id: string | null; version: Generated<number>; policy: Json; updated_at: Generated<Date> }
+export interface BusinessHoursTable { id: Generated<string>; brand_id: string; team_id: string | null; hours: Json; updated_at: Generated<Date> }
+export interface RoutingCursorsTable { brand_id: string; scope: string; last_agent_id: string | null; updated_at: Generated<Date> }
 export interface ConversationThreadsTable { brand_id: string; channel_id: string; thread_key: string; conversation_id: string }
 export interface MessagesTable {
   id: Generated<string>; brand_id: string; conversation_id: string; channel_id: string;
@@ -75,6 +85,10 @@ export interface AuditEventsTable {
   subject_type: string; subject_id: string | null; before: Json | null; after: Json | null;
   created_at: Timestamp; prev_hash: string; hash: string;
 }
+export interface CannedResponsesTable {
+  id: Generated<string>; brand_id: string; title: string; shortcut: string | null; text: string;
+  created_by: string | null; created_at: CreatedAt; updated_at: Generated<Date>;
+}
 export interface SchemaMigrationsTable { version: number; name: string; applied_at: Generated<Date> }
 
 export interface DB {
@@ -83,4 +97,6 @@ export interface DB {
   contacts: ContactsTable; contact_identities: ContactIdentitiesTable; conversations: ConversationsTable;
   conversation_threads: ConversationThreadsTable; messages: MessagesTable; inbound_events: InboundEventsTable;
   jobs: JobsTable; audit_events: AuditEventsTable; schema_migrations: SchemaMigrationsTable;
+  routing_rule_sets: RoutingRuleSetsTable; sla_policies: SlaPoliciesTable; business_hours: BusinessHoursTable; routing_cursors: RoutingCursorsTable;
+  canned_responses: CannedResponsesTable;
 }

@@ -4,13 +4,14 @@ import { auditRoutes } from './audit.routes';
 import { authRoutes } from './auth.routes';
 import { contactRoutes } from './contacts.routes';
 import { conversationRoutes } from './conversations.routes';
+import { deskRoutes } from './desk.routes';
 import { eventRoutes } from './events.routes';
 import { ingestRoutes } from './ingest.routes';
 import type { RouteDeps } from './shared';
 import { systemRoutes } from './system.routes';
 
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, auditRoutes, eventRoutes]) {
+  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, auditRoutes, eventRoutes, deskRoutes]) {
     await routes(app, deps);
   }
 }
