@@ -122,7 +122,8 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
   if (inbound) await input.hooks?.afterInbound?.(uow, { conversation: conv, message, created, reopened });
 
   const at = now.toISOString();
-  const events: DeskEvent[] = [{ type: 'message.created', brandId, conversationId: conv.id, messageId: message.id, at }];
+  // The provider id lets a sender (and the ingest benchmark) match what it posted to what the desk heard.
+  const events: DeskEvent[] = [{ type: 'message.created', brandId, conversationId: conv.id, messageId: message.id, at, data: { providerMessageId: m.providerMessageId } }];
   if (created) events.push({ type: 'conversation.created', brandId, conversationId: conv.id, at });
   if (reopened) events.push({ type: 'conversation.reopened', brandId, conversationId: conv.id, at });
   return { conversationId: conv.id, messageId: message.id, created, reopened, events };
