@@ -61,6 +61,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     'DELETE /api/v1/tokens/:id': { params: { id: 'token' } },
     'GET /api/v1/channels': {},
     'POST /api/v1/channels': { body: { kind: 'api', name: 'c' } },
+    'GET /api/v1/channels/:id/limits': { params: { id: 'channel' } },
     'GET /api/v1/audit': {},
     'GET /api/v1/audit/verify': {},
     'GET /api/v1/audit/export': {},

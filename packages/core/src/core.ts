@@ -5,6 +5,9 @@ import { ChannelService } from './channels/channel.service';
 import { ContactService } from './contacts/contact.service';
 import { ConversationService } from './conversations/conversation.service';
 import { deliverJob } from './deliver/deliver.job';
+import { ChannelLimitsService } from './channels/channel-limits.service';
+import { pollJob } from './polling/poll.job';
+import { PollingService } from './polling/poll.service';
 import { LocalEventBus, type EventBus } from './events/event-bus';
 import { PgEventBus } from './events/pg-event-bus';
 import { ImportService } from './imports/import.service';
@@ -35,6 +38,8 @@ export class Core {
   readonly clock: Clock;
   readonly box: SecretBox;
   readonly channels: ChannelService;
+  readonly polling: PollingService;
+  readonly channelLimits: ChannelLimitsService;
   readonly ingest: IngestService;
   readonly auth: AuthService;
   readonly admin: AdminService;
@@ -44,12 +49,15 @@ export class Core {
   readonly presence: PresenceService;
   readonly canned: CannedService;
   #workers: Worker[] = [];
+  #pollsSeeded = false;
 
   private constructor(readonly handle: DbHandle, readonly bus: EventBus, private readonly opts: CoreOptions) {
     this.db = handle.db;
     this.clock = opts.clock ?? systemClock;
     this.box = new SecretBox(opts.secretKey);
-    this.channels = new ChannelService(this.db, this.box, this.clock);
+    this.polling = new PollingService(this.db);
+    this.channels = new ChannelService(this.db, this.box, this.clock, this.polling);
+    this.channelLimits = new ChannelLimitsService(this.db, this.channels, this.polling, this.clock);
     this.ingest = new IngestService(this.db, this.channels, () => this.wakeWorkers());
     this.auth = new AuthService(this.db, this.clock);
     this.admin = new AdminService(this.db, this.clock);
@@ -69,12 +77,18 @@ export class Core {
     return [
       ingestJob({ channels: this.channels, bus: this.bus, clock: this.clock, classifier: this.opts.classifier ?? null, hooks: this.opts.hooks ?? {} }),
       deliverJob({ db: this.db, channels: this.channels, bus: this.bus, clock: this.clock }),
+      pollJob({ db: this.db, channels: this.channels, ingest: this.ingest, clock: this.clock }),
     ];
   }
 
   worker(opts: Partial<WorkerOptions> = {}): Worker {
     const w = new Worker({ db: this.db, jobs: this.jobs(), ...opts });
     this.#workers.push(w);
+    // The first worker of a process (re)starts polling for every pollable channel; the job key dedupes.
+    if (!this.#pollsSeeded) {
+      this.#pollsSeeded = true;
+      void this.polling.seedAll().then((n) => { if (n > 0) w.wake(); }, (err: unknown) => opts.onError?.(err));
+    }
     return w;
   }
 

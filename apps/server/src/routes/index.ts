@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { adminRoutes } from './admin.routes';
 import { auditRoutes } from './audit.routes';
+import { channelRoutes } from './channels.routes';
 import { authRoutes } from './auth.routes';
 import { contactRoutes } from './contacts.routes';
 import { conversationRoutes } from './conversations.routes';
@@ -11,7 +12,7 @@ import type { RouteDeps } from './shared';
 import { systemRoutes } from './system.routes';
 
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, auditRoutes, eventRoutes, deskRoutes]) {
+  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, channelRoutes, auditRoutes, eventRoutes, deskRoutes]) {
     await routes(app, deps);
   }
 }

@@ -5,6 +5,7 @@ import { transact, type Executor } from '../shared/unit-of-work';
 import type { Actor } from '../shared/actor';
 import type { Clock } from '../shared/clock';
 import type { ChannelContext } from './driver';
+import type { PollingService } from '../polling/poll.service';
 import { findChannel, findChannelById, insertChannel, listChannels, type ChannelRow } from './channel.repository';
 
 export interface ChannelView {
@@ -25,7 +26,8 @@ export class ChannelService {
   // Decrypted channel contexts, briefly cached: webhook bursts should not decrypt per request.
   readonly #cache = new Map<string, { at: number; value: LoadedChannel }>();
 
-  constructor(private readonly db: Kysely<DB>, private readonly box: SecretBox, private readonly clock: Clock) {}
+  /** `polling` schedules the first poll of a pollable channel (email, feed, X in polling mode) when it is created. */
+  constructor(private readonly db: Kysely<DB>, private readonly box: SecretBox, private readonly clock: Clock, private readonly polling: PollingService | null = null) {}
 
   view(row: ChannelRow): ChannelView {
     return {
@@ -51,6 +53,7 @@ export class ChannelService {
         brand_id: actor.brandId, kind: input.kind, name: input.name,
         credentials_enc: Object.keys(credentials).length ? this.box.seal(credentials) : null, settings: input.settings ?? {},
       });
+      await this.polling?.schedule(uow.tx, row);
       uow.record({ brandId: actor.brandId, actorType: actor.type, actorId: actor.id, action: 'channel.created', subjectType: 'channel', subjectId: row.id, after: { kind: row.kind, name: row.name, credentialKeys: Object.keys(credentials).sort() }, at: this.clock.now() });
       return { channel: this.view(row), secret };
     });

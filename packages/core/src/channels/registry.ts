@@ -3,9 +3,11 @@ import type { ChannelDriver } from './driver';
 import { apiDriver } from './api/api.driver';
 import { providerDrivers } from './provider-drivers';
 import { importDriver } from './api/import.driver';
+import { emailDriver } from './email/email.driver';
+import { feedDriver } from './feed/feed.driver';
 
-// One driver per provider kind. Drivers for X, Meta, email and feeds register here as they land.
-const drivers = new Map<ChannelKind, ChannelDriver>([['api', apiDriver], ['import', importDriver]]);
+// One driver per provider kind: generic API and import, the social providers, email (IMAP/SMTP) and feeds.
+const drivers = new Map<ChannelKind, ChannelDriver>([['api', apiDriver], ['import', importDriver], ['email', emailDriver], ['feed', feedDriver]]);
 
 for (const d of providerDrivers) drivers.set(d.kind, d);
 
