@@ -1,0 +1,52 @@
+import { useState } from 'react';
+import { AdminPage } from '../admin/AdminPage';
+import { Inbox } from '../inbox/Inbox';
+import { Icon } from '../ui/Icon';
+import { Avatar, Button, Skeleton } from '../ui/ui';
+import { HelpDialog } from './HelpDialog';
+import { useLiveEvents } from './live';
+import { navigate, useRoute } from './router';
+import { useMe, useSession } from './session';
+import { SignIn } from './SignIn';
+import { useTheme } from './theme';
+
+export function App() {
+  const { me, loading } = useSession();
+  if (loading) return <div className="boot"><Skeleton lines={4} /></div>;
+  if (!me) return <SignIn />;
+  return <Desk />;
+}
+
+function Desk() {
+  const me = useMe();
+  const { signOut, can } = useSession();
+  const route = useRoute();
+  const [theme, toggleTheme] = useTheme();
+  const [help, setHelp] = useState(false);
+  const live = useLiveEvents(true);
+  const admin = can('user:manage') || can('team:manage') || can('channel:manage') || can('token:manage');
+
+  return (
+    <div className="desk">
+      <a className="skip" href="#main">Skip to content</a>
+      <header className="topbar">
+        <div className="brandmark"><img src="/favicon.svg" alt="" width={24} height={24} /><span>Earshot</span><span className="brand-name">{me.brand.name}</span></div>
+        <nav className="topnav" aria-label="Main">
+          <a href="/" aria-current={route.page === 'inbox' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/'); }}><Icon name="inbox" /> Inbox</a>
+          {admin ? <a href="/admin" aria-current={route.page === 'admin' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/admin'); }}><Icon name="settings" /> Admin</a> : null}
+        </nav>
+        <div className="topbar-right">
+          <span className={`live live-${live}`} title={live === 'live' ? 'Live updates on' : 'Reconnecting to live updates…'}><span className="dot" />{live === 'live' ? 'Live' : live === 'connecting' ? 'Connecting' : 'Offline'}</span>
+          <Button variant="ghost" size="sm" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts"><Icon name="keyboard" /></Button>
+          <Button variant="ghost" size="sm" onClick={toggleTheme} aria-label={`Switch theme (now ${theme})`}><Icon name={theme === 'dark' ? 'sun' : 'moon'} /></Button>
+          <span className="me"><Avatar name={me.user.name} size={26} /><span className="me-name">{me.user.name}</span><span className="muted small">{me.user.role?.replace('_', ' ')}</span></span>
+          <Button variant="ghost" size="sm" onClick={() => void signOut()} aria-label="Sign out"><Icon name="logout" /></Button>
+        </div>
+      </header>
+      <main id="main" className="main">
+        {route.page === 'admin' ? <AdminPage tab={route.tab} /> : <Inbox conversationId={route.conversationId} onHelp={() => setHelp(true)} />}
+      </main>
+      <HelpDialog open={help} onClose={() => setHelp(false)} />
+    </div>
+  );
+}

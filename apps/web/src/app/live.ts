@@ -1,0 +1,62 @@
+import { useEffect, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { keys } from '../api/hooks';
+import type { DeskEvent, PresenceEntry } from '../api/types';
+
+const EVENT_TYPES = [
+  'message.created', 'message.updated', 'conversation.created', 'conversation.assigned', 'conversation.resolved', 'conversation.opened',
+  'conversation.pending', 'conversation.snoozed', 'conversation.priority_changed', 'conversation.tagged', 'conversation.note_added',
+  'conversation.transferred', 'conversation.sla_changed', 'conversation.sla_breached', 'triage.corrected', 'presence.updated',
+];
+
+export type LiveState = 'connecting' | 'live' | 'offline';
+
+/**
+ * Live desk: one EventSource per tab. Events carry ids only, so the desk refetches what they
+ * touch: the conversation itself at once, the inbox lists batched (a burst of inbound messages
+ * is one refetch, not fifty).
+ */
+export function useLiveEvents(enabled: boolean): LiveState {
+  const qc = useQueryClient();
+  const [state, setState] = useState<LiveState>('connecting');
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  useEffect(() => {
+    if (!enabled) return;
+    const es = new EventSource('/api/v1/events');
+    const refreshLists = () => {
+      if (pending.current) return;
+      pending.current = setTimeout(() => { pending.current = null; void qc.invalidateQueries({ queryKey: ['conversations'] }); }, 150);
+    };
+    const onEvent = (msg: MessageEvent<string>) => {
+      let e: DeskEvent;
+      try { e = JSON.parse(msg.data) as DeskEvent; } catch { return; }
+      if (e.type === 'presence.updated') {
+        if (!e.conversationId || !e.userId) return;
+        const raw = e.data?.state;
+        const state: PresenceEntry['state'] | null = raw === 'viewing' || raw === 'typing' ? raw : null;
+        const entry: PresenceEntry | null = state ? { userId: e.userId, name: typeof e.data?.name === 'string' ? e.data.name : 'Someone', state, at: e.at } : null;
+        qc.setQueryData<PresenceEntry[]>(keys.presence(e.conversationId), (prev = []) => {
+          const rest = prev.filter((p) => p.userId !== e.userId);
+          return entry ? [...rest, entry].sort((a, b) => a.name.localeCompare(b.name)) : rest;
+        });
+        return;
+      }
+      if (e.conversationId) {
+        void qc.invalidateQueries({ queryKey: keys.conversation(e.conversationId) });
+        void qc.invalidateQueries({ queryKey: ['audit', e.conversationId] });
+      }
+      refreshLists();
+    };
+    for (const t of EVENT_TYPES) es.addEventListener(t, onEvent);
+    es.onmessage = onEvent;
+    es.onopen = () => setState('live');
+    es.onerror = () => setState(es.readyState === EventSource.CLOSED ? 'offline' : 'connecting');
+    return () => {
+      es.close();
+      if (pending.current) clearTimeout(pending.current);
+      pending.current = null;
+    };
+  }, [enabled, qc]);
+  return enabled ? state : 'offline';
+}

@@ -1,0 +1,114 @@
+import { useDeferredValue, useMemo, useState } from 'react';
+import { errorMessage } from '../api/client';
+import { useCanned, useConversationActions, useRepeats } from '../api/hooks';
+import type { ConversationView } from '../api/types';
+import { useMe, useSession } from '../app/session';
+import { Icon } from '../ui/Icon';
+import { Button } from '../ui/ui';
+import { channelLimit, fillVariables, splitThread, weightedLength, withSignature } from './compose';
+import { findingLabel, scanPersonalData, toneWarning } from './guard';
+
+type Mode = 'public' | 'private' | 'note';
+const newKey = () => crypto.randomUUID();
+
+export function Composer({ conversation: c, onTyping }: { conversation: ConversationView; onTyping: () => void }) {
+  const me = useMe();
+  const { can } = useSession();
+  const actions = useConversationActions(c.id);
+  const canned = useCanned(can('conversation:reply'));
+  const [mode, setMode] = useState<Mode>(c.isPublic ? 'public' : 'private');
+  const [text, setText] = useState('');
+  const [signature, setSignature] = useState(true);
+  const [override, setOverride] = useState(false);
+  const [key, setKey] = useState(newKey);
+  const [sentNotice, setSentNotice] = useState<string | null>(null);
+
+  const outgoing = mode === 'public' ? withSignature(text, me.user.name, signature) : text;
+  const limit = mode === 'note' ? null : channelLimit(c.channel.kind, mode);
+  const length = weightedLength(outgoing, c.channel.kind);
+  const parts = useMemo(() => (limit && length > limit ? splitThread(outgoing, limit, c.channel.kind) : []), [limit, length, outgoing, c.channel.kind]);
+  const findings = useMemo(() => (mode === 'public' ? scanPersonalData(text) : []), [mode, text]);
+  const tone = mode === 'public' ? toneWarning(text) : null;
+  const deferred = useDeferredValue(text);
+  const repeats = useRepeats(deferred, mode === 'public');
+  const repeatCount = mode === 'public' && deferred.trim() === text.trim() ? repeats.data?.count ?? 0 : 0;
+  const blocked = mode === 'public' && findings.length > 0 && !override;
+  const mutation = mode === 'note' ? actions.note : actions.reply;
+  const canSend = text.trim().length > 0 && !blocked && !mutation.isPending && (mode === 'note' ? can('conversation:note') : can('conversation:reply'));
+
+  const send = () => {
+    if (!canSend) return;
+    const done = () => { setText(''); setOverride(false); setKey(newKey()); };
+    if (mode === 'note') {
+      actions.note.mutate(text.trim(), { onSuccess: () => { done(); setSentNotice('Note added.'); } });
+    } else {
+      actions.reply.mutate({ text: outgoing.trim(), visibility: mode, idempotencyKey: key }, {
+        onSuccess: (m) => { done(); setSentNotice(m.deliveryStatus === 'awaiting_approval' ? 'Sent for approval: a brand agent approves public replies from agency agents.' : mode === 'public' ? 'Public reply queued.' : 'Private message queued.'); },
+      });
+    }
+  };
+
+  const insertCanned = (id: string) => {
+    const r = canned.data?.find((x) => x.id === id);
+    if (!r) return;
+    const filled = fillVariables(r.text, { contactName: c.contact.name, contactHandle: c.contact.handle, agentName: me.user.name });
+    setText((t) => (t.trim() ? `${t.trimEnd()} ${filled}` : filled));
+  };
+
+  return (
+    <form className={`composer mode-${mode}`} aria-label="Reply" onSubmit={(e) => { e.preventDefault(); send(); }}>
+      <div className="composer-tabs" role="tablist" aria-label="Reply type">
+        {(['public', 'private', 'note'] as Mode[]).map((m) => (
+          <button key={m} type="button" role="tab" aria-selected={mode === m} className={`tab ${mode === m ? 'on' : ''}`} onClick={() => { setMode(m); setSentNotice(null); }}>
+            <Icon name={m === 'public' ? 'globe' : m === 'private' ? 'lock' : 'settings'} size={13} />
+            {m === 'public' ? 'Public reply' : m === 'private' ? 'Private message' : 'Internal note'}
+          </button>
+        ))}
+        <span className="spacer" />
+        {mode !== 'note' ? (
+          <select aria-label="Insert canned response" value="" onChange={(e) => insertCanned(e.target.value)} disabled={!canned.data?.length}>
+            <option value="">{canned.data?.length ? 'Canned response…' : 'No canned responses'}</option>
+            {(canned.data ?? []).map((r) => <option key={r.id} value={r.id}>{r.title}{r.shortcut ? ` (/${r.shortcut})` : ''}</option>)}
+          </select>
+        ) : null}
+      </div>
+      <label className="sr-only" htmlFor="composer-text">{mode === 'note' ? 'Internal note' : `${mode} reply`}</label>
+      <textarea id="composer-text" rows={4} value={text} placeholder={mode === 'note' ? 'Only your team sees this. @mention a colleague…' : mode === 'public' ? `Reply publicly on ${c.channel.name}…` : 'Reply privately (DM / email): the customer keeps the same thread…'}
+        onChange={(e) => { setText(e.target.value); setSentNotice(null); onTyping(); }}
+        onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); send(); } if (e.key === 'Escape') (e.target as HTMLTextAreaElement).blur(); }} />
+
+      {findings.length ? (
+        <div className="guard" role="alert">
+          <Icon name="alert" size={15} />
+          <div>
+            <strong>Personal data in a public reply:</strong> {findings.map((f) => `${findingLabel[f.kind]} “${f.match}”`).join(', ')}.
+            <div className="guard-actions">
+              <Button size="sm" variant="primary" onClick={() => { setMode('private'); setOverride(false); }}>Move to private</Button>
+              {!override ? <Button size="sm" variant="ghost" onClick={() => setOverride(true)}>Post publicly anyway</Button> : <span className="muted small">Will post publicly.</span>}
+            </div>
+          </div>
+        </div>
+      ) : null}
+      {repeatCount >= 2 ? (
+        <div className="warn-line" role="status"><Icon name="alert" size={14} /> This exact reply was already sent publicly {repeatCount} times in the last {repeats.data?.windowDays ?? 30} days. Customers notice copy-paste — make it personal.</div>
+      ) : null}
+      {tone ? <div className="warn-line" role="status"><Icon name="alert" size={14} /> {tone}</div> : null}
+      {parts.length > 1 ? (
+        <details className="thread-preview" open>
+          <summary>Posts as a thread of {parts.length}</summary>
+          <ol>{parts.map((p, i) => <li key={i}>{p}</li>)}</ol>
+        </details>
+      ) : null}
+
+      <div className="composer-foot">
+        {mode === 'public' ? <label className="check"><input type="checkbox" checked={signature} onChange={(e) => setSignature(e.target.checked)} /> Sign as {me.user.name?.split(/\s+/)[0] ?? 'me'}</label> : null}
+        {mode === 'public' && c.isPublic ? <Button size="sm" variant="ghost" onClick={() => setMode('private')} title="Continue privately (DM or email) in the same conversation">Move to private</Button> : null}
+        <span className="spacer" />
+        {sentNotice ? <span className="ok small" role="status">{sentNotice}</span> : null}
+        {mutation.error ? <span className="form-error small" role="alert">{errorMessage(mutation.error)}</span> : null}
+        {limit ? <span className={`counter ${length > limit ? (parts.length > 1 ? 'warn' : 'over') : ''}`} aria-label="Characters">{length}/{limit}</span> : null}
+        <Button variant="primary" type="submit" disabled={!canSend} title="Send (Ctrl+Enter)">{mode === 'note' ? 'Add note' : me.user.role === 'agency_agent' && mode === 'public' ? 'Send for approval' : 'Send'}</Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,51 @@
+import { useConversation, usePresence } from '../api/hooks';
+import { useMe } from '../app/session';
+import { ContactPanel } from '../contact/ContactPanel';
+import { ChannelIcon, channelName, Icon } from '../ui/Icon';
+import { ErrorNote, Skeleton } from '../ui/ui';
+import { PriorityBadge } from '../inbox/Badges';
+import { countdown, slaDue } from '../inbox/sla';
+import { Actions } from './Actions';
+import { Composer } from './Composer';
+import { usePresenceBeacon } from './presence';
+import { Timeline } from './Timeline';
+
+export function ConversationPane({ id }: { id: string }) {
+  const q = useConversation(id);
+  const me = useMe();
+  const presence = usePresence(id);
+  const beacon = usePresenceBeacon(id);
+  const others = (presence.data ?? []).filter((p) => p.userId !== me.user.id);
+
+  if (q.error) return <div className="pane-pad"><ErrorNote error={q.error} onRetry={() => void q.refetch()} /></div>;
+  if (!q.data) return <div className="pane-pad" aria-busy="true"><Skeleton lines={2} /><Skeleton lines={5} /><Skeleton lines={3} /></div>;
+  const { conversation: c, messages } = q.data;
+  const due = slaDue(c);
+  return (
+    <div className="pane">
+      <div className="pane-main">
+        <header className="conv-head">
+          <div className="conv-title">
+            <ChannelIcon kind={c.channel.kind} />
+            <h1>{c.contact.name ?? c.contact.handle ?? 'Unknown customer'}</h1>
+            <span className="muted">{c.contact.handle && c.contact.name ? c.contact.handle : ''}</span>
+            <span className={`status-pill st-${c.status}`}>{c.status}</span>
+            <PriorityBadge priority={c.priority} />
+            {due ? <span className={`sla ${due.breached ? 'breached' : ''}`}><Icon name="clock" size={13} /> SLA {countdown(due.at)}</span> : null}
+          </div>
+          <div className="muted small">{channelName(c.channel.kind)} · {c.channel.name} · {c.isPublic ? 'public thread' : 'private thread'} · {c.messageCount} messages</div>
+          {others.length ? (
+            <div className="collision" role="status" aria-live="polite">
+              <Icon name="alert" size={14} />
+              {others.map((p) => `${p.name} is ${p.state === 'typing' ? 'typing a reply' : 'viewing'}`).join(' · ')}
+            </div>
+          ) : null}
+          <Actions c={c} />
+        </header>
+        <Timeline conversation={c} messages={messages} />
+        <Composer conversation={c} onTyping={beacon.typing} />
+      </div>
+      <ContactPanel contactId={c.contact.id} currentConversationId={c.id} />
+    </div>
+  );
+}
