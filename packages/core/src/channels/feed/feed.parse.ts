@@ -1,5 +1,5 @@
 import type { ParsedFeed } from './feed.item';
-import { parseJsonFeed } from './feed.json';
+import { parseJsonFeed } from './json-feed';
 import { parseXmlFeed } from './feed.xml';
 
 /** Any supported feed document → items, by content type, else by what the body looks like. */
