@@ -3,6 +3,8 @@ import { ConfigError } from './config';
 import { registerAdminCommands } from './commands/admin.command';
 import { registerServerCommands } from './commands/server.command';
 import { registerTriageCommands } from './commands/triage.command';
+import { registerReplayCommands } from './commands/replay.command';
+import { registerSlaCommands } from './commands/sla.command';
 
 const program = new Command('earshot')
   .description('Earshot — the open-source social customer care desk')
@@ -12,6 +14,8 @@ const program = new Command('earshot')
 registerServerCommands(program);
 registerAdminCommands(program);
 registerTriageCommands(program);
+registerReplayCommands(program);
+registerSlaCommands(program);
 
 try {
   await program.parseAsync(process.argv);

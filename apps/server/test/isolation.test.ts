@@ -73,6 +73,15 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     'PATCH /api/v1/canned-responses/:id': { params: { id: 'canned' }, body: { text: 'stolen' } },
     'DELETE /api/v1/canned-responses/:id': { params: { id: 'canned' } },
     'GET /api/v1/replies/repeats': {},
+    'GET /api/v1/routing/rules': {},
+    'PUT /api/v1/routing/rules': { body: { rules: [{ id: 'beta-1', name: 'Beta rule', when: { type: 'always' }, then: [{ type: 'add_tags', tags: ['beta'] }] }] } },
+    'GET /api/v1/sla/policy': {},
+    'PUT /api/v1/sla/policy': { body: { policy: { id: 'beta', name: 'Beta', targets: { low: {}, normal: { first_response: 60 }, high: {}, urgent: {} } } } },
+    'GET /api/v1/business-hours': {},
+    'PUT /api/v1/business-hours': { body: { hours: { timeZone: 'Europe/Berlin', alwaysOpen: true } } },
+    'GET /api/v1/reports/sla-compliance': {},
+    'GET /api/v1/reports/response-times-by-channel': {},
+    'POST /api/v1/conversations/:id/transfer': { params: { id: 'conversation' }, body: { teamId: '00000000-0000-4000-8000-000000000000', note: 'from beta' } },
   };
 
   const protectedRoutes = () => t.app.routeTable.filter((r) => !r.public && r.method !== 'HEAD' && r.url.startsWith('/api/'));

@@ -20,6 +20,10 @@ import type { ResolveHooks } from './ingest/resolve';
 import type { JobDefinition } from './jobs/job.types';
 import { Worker, type WorkerOptions } from './jobs/worker';
 import { SecretBox } from './shared/crypto';
+import { RoutingService } from './routing/routing.service';
+import { SlaService } from './sla/sla.service';
+import { slaEvaluateJob } from './sla/sla.job';
+import { TransferService } from './conversations/transfer.service';
 import { systemClock, type Clock } from './shared/clock';
 
 export interface CoreOptions {
@@ -48,6 +52,9 @@ export class Core {
   readonly imports: ImportService;
   readonly presence: PresenceService;
   readonly canned: CannedService;
+  readonly routing: RoutingService;
+  readonly sla: SlaService;
+  readonly transfers: TransferService;
   #workers: Worker[] = [];
   #pollsSeeded = false;
 
@@ -60,8 +67,12 @@ export class Core {
     this.channelLimits = new ChannelLimitsService(this.db, this.channels, this.polling, this.clock);
     this.ingest = new IngestService(this.db, this.channels, () => this.wakeWorkers());
     this.auth = new AuthService(this.db, this.clock);
-    this.admin = new AdminService(this.db, this.clock);
-    this.conversations = new ConversationService(this.db, bus, this.clock, () => this.wakeWorkers());
+    this.routing = new RoutingService(this.db, bus, this.clock);
+    this.sla = new SlaService(this.db, bus, this.clock, this.routing);
+    // An agent going offline hands their open conversations on, in the same transaction.
+    this.admin = new AdminService(this.db, this.clock, { onAvailabilityChanged: async (uow, brandId, userId, availability) => { if (availability === 'offline') await this.routing.reassignFromAgent(uow, brandId, userId); } });
+    this.conversations = new ConversationService(this.db, bus, this.clock, () => this.wakeWorkers(), { afterChange: async (uow, brandId, id) => { await this.sla.refresh(uow, brandId, id); } });
+    this.transfers = new TransferService(this.db, bus, this.clock, this.routing, this.sla);
     this.contacts = new ContactService(this.db, this.clock);
     this.imports = new ImportService(this.db, this.channels, this.ingest);
     this.presence = new PresenceService(this.db, bus, this.clock);
@@ -75,10 +86,23 @@ export class Core {
 
   jobs(): JobDefinition[] {
     return [
-      ingestJob({ channels: this.channels, bus: this.bus, clock: this.clock, classifier: this.opts.classifier ?? null, hooks: this.opts.hooks ?? {} }),
+      ingestJob({ channels: this.channels, bus: this.bus, clock: this.clock, classifier: this.opts.classifier ?? null, hooks: this.#resolveHooks() }),
+      slaEvaluateJob(this.sla),
       deliverJob({ db: this.db, channels: this.channels, bus: this.bus, clock: this.clock }),
       pollJob({ db: this.db, channels: this.channels, ingest: this.ingest, clock: this.clock }),
     ];
+  }
+
+  /** Routing and SLA run on every inbound message, in its transaction; hooks from options run after. */
+  #resolveHooks(): ResolveHooks {
+    const extra = this.opts.hooks?.afterInbound;
+    return {
+      afterInbound: async (uow, c) => {
+        await this.routing.route(uow, c);
+        await this.sla.refresh(uow, c.conversation.brand_id, c.conversation.id);
+        if (extra) await extra(uow, c);
+      },
+    };
   }
 
   worker(opts: Partial<WorkerOptions> = {}): Worker {

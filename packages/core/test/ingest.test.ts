@@ -101,7 +101,8 @@ describeEachDb('ingest pipeline', (kind) => {
   it('marks every processed event and leaves no job behind', async () => {
     const pending = await sql<{ n: string }>`select count(*) as n from inbound_events where processed_at is null`.execute(t.core.db);
     expect(Number(pending.rows[0]?.n)).toBe(0);
-    const jobs = await sql<{ state: string; n: string }>`select state, count(*) as n from jobs group by state`.execute(t.core.db);
+    // SLA evaluations wait, by design, for the time a warning or breach falls due.
+    const jobs = await sql<{ state: string; n: string }>`select state, count(*) as n from jobs where name <> 'sla.evaluate' or run_at <= now() group by state`.execute(t.core.db);
     expect(jobs.rows.filter((r) => r.state !== 'done')).toEqual([]);
   });
 });

@@ -10,9 +10,10 @@ import { eventRoutes } from './events.routes';
 import { ingestRoutes } from './ingest.routes';
 import type { RouteDeps } from './shared';
 import { systemRoutes } from './system.routes';
+import { routingRoutes } from './routing.routes';
 
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, channelRoutes, auditRoutes, eventRoutes, deskRoutes]) {
+  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, channelRoutes, auditRoutes, eventRoutes, deskRoutes, routingRoutes]) {
     await routes(app, deps);
   }
 }

@@ -3,14 +3,19 @@ import { EarshotError, type TeamView, type UserView } from '@earshot/domain';
 import { hashPassword } from '../shared/crypto';
 import type { Actor } from '../shared/actor';
 import type { Clock } from '../shared/clock';
-import { transact } from '../shared/unit-of-work';
+import { transact, type UnitOfWork } from '../shared/unit-of-work';
 import { findUserByEmail, listBrandUsers } from '../auth/user.repository';
 
 export interface BrandRow { id: string; slug: string; name: string; timezone: string }
 
+export interface AdminHooks {
+  /** Runs in the membership change's transaction (routing reassigns an offline agent's work). */
+  onAvailabilityChanged?: (uow: UnitOfWork, brandId: string, userId: string, availability: 'online' | 'away' | 'offline') => Promise<void>;
+}
+
 /** Brands, users, memberships and teams. */
 export class AdminService {
-  constructor(private readonly db: Kysely<DB>, private readonly clock: Clock) {}
+  constructor(private readonly db: Kysely<DB>, private readonly clock: Clock, private readonly hooks: AdminHooks = {}) {}
 
   async ensureBrand(input: { slug: string; name: string; timezone?: string }): Promise<{ brand: BrandRow; created: boolean }> {
     const existing = await this.db.selectFrom('brands').select(['id', 'slug', 'name', 'timezone']).where('slug', '=', input.slug).executeTakeFirst();
@@ -75,6 +80,7 @@ export class AdminService {
       if (Object.keys(set).length === 0) return;
       await uow.tx.updateTable('memberships').set(set).where('brand_id', '=', actor.brandId).where('user_id', '=', userId).execute();
       uow.record({ brandId: actor.brandId, actorType: actor.type, actorId: actor.id, action: 'user.updated', subjectType: 'user', subjectId: userId, before: { role: m.role, availability: m.availability, skills: m.skills, capacity: m.capacity }, after: patch, at: this.clock.now() });
+      if (patch.availability && patch.availability !== m.availability) await this.hooks.onAvailabilityChanged?.(uow, actor.brandId, userId, patch.availability);
     });
     return this.getUser(actor.brandId, userId);
   }

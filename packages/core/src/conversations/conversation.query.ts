@@ -46,6 +46,9 @@ interface Row {
   team_id: string | null; assignee_id: string | null; subject: string; preview: string; is_public: boolean; tags: string[]; needs_response: boolean;
   triage: Record<string, unknown> | null; first_reply_at: Date | null; waiting_since: Date | null; last_activity_at: Date; last_inbound_at: Date | null;
   snoozed_until: Date | null; resolved_at: Date | null; message_count: number; created_at: Date; sort_rank: number; sort_time: Date;
+  sla_policy: string | null; sla_state: 'ok' | 'warning' | 'breached' | 'met' | 'paused' | null; sla_first_response_due_at: Date | null; sla_next_response_due_at: Date | null;
+  sla_resolution_due_at: Date | null; sla_next_evaluation_at: Date | null; sla_first_response_breached: boolean; sla_next_response_breached: boolean;
+  sla_resolution_breached: boolean; routing: { explanation?: unknown } | null;
 }
 
 function toView(r: Row): ConversationView {
@@ -57,6 +60,12 @@ function toView(r: Row): ConversationView {
     needsResponse: r.needs_response, triage: r.triage, firstReplyAt: iso(r.first_reply_at), waitingSince: iso(r.waiting_since),
     lastActivityAt: r.last_activity_at.toISOString(), lastInboundAt: iso(r.last_inbound_at), snoozedUntil: iso(r.snoozed_until),
     resolvedAt: iso(r.resolved_at), messageCount: r.message_count, createdAt: r.created_at.toISOString(),
+    sla: {
+      policy: r.sla_policy, state: r.sla_state, firstResponseDueAt: iso(r.sla_first_response_due_at), nextResponseDueAt: iso(r.sla_next_response_due_at),
+      resolutionDueAt: iso(r.sla_resolution_due_at), nextEvaluationAt: iso(r.sla_next_evaluation_at),
+      breached: { firstResponse: r.sla_first_response_breached, nextResponse: r.sla_next_response_breached, resolution: r.sla_resolution_breached },
+    },
+    routingExplanation: typeof r.routing?.explanation === 'string' ? r.routing.explanation : null,
   };
 }
 
@@ -64,7 +73,9 @@ const SELECT = sql`
   select c.id, c.status, c.priority, c.channel_id, ch.kind as channel_kind, ch.name as channel_name,
     c.contact_id, ct.name as contact_name, ident.handle, ident.followers, ct.vip,
     c.team_id, c.assignee_id, c.subject, c.preview, c.is_public, c.tags, c.needs_response, c.triage,
-    c.first_reply_at, c.waiting_since, c.last_activity_at, c.last_inbound_at, c.snoozed_until, c.resolved_at, c.message_count, c.created_at`;
+    c.first_reply_at, c.waiting_since, c.last_activity_at, c.last_inbound_at, c.snoozed_until, c.resolved_at, c.message_count, c.created_at,
+    c.sla_policy, c.sla_state, c.sla_first_response_due_at, c.sla_next_response_due_at, c.sla_resolution_due_at, c.sla_next_evaluation_at,
+    c.sla_first_response_breached, c.sla_next_response_breached, c.sla_resolution_breached, c.routing`;
 
 const FROM = sql`
   from conversations c

@@ -12,6 +12,11 @@ import { getConversationView, listConversations, messageViews, type ListFilters 
 
 export const JOB_DELIVER = 'message.deliver';
 
+export interface ConversationHooks {
+  /** Runs in the change's transaction after a change (SLA clocks are recomputed and rescheduled). */
+  afterChange?: (uow: UnitOfWork, brandId: string, conversationId: string) => Promise<void>;
+}
+
 export interface ReplyInput {
   text: string;
   visibility: 'public' | 'private';
@@ -20,7 +25,7 @@ export interface ReplyInput {
 }
 
 export class ConversationService {
-  constructor(private readonly db: Kysely<DB>, private readonly bus: EventBus, private readonly clock: Clock, private readonly wakeWorker: () => void = () => undefined) {}
+  constructor(private readonly db: Kysely<DB>, private readonly bus: EventBus, private readonly clock: Clock, private readonly wakeWorker: () => void = () => undefined, private readonly hooks: ConversationHooks = {}) {}
 
   list(actor: Actor, filters: ListFilters): Promise<ConversationPage> {
     return listConversations(this.db, actor.brandId, actor.userId ?? null, filters);
@@ -40,6 +45,7 @@ export class ConversationService {
       const diff = await fn(c, uow);
       if (!diff) return;
       uow.record({ brandId: actor.brandId, actorType: actor.type, actorId: actor.id, action, subjectType: 'conversation', subjectId: id, before: diff.before, after: diff.after, at: this.clock.now() });
+      await this.hooks.afterChange?.(uow, actor.brandId, id);
       uow.onCommit(() => this.bus.publish({ type: action, brandId: actor.brandId, conversationId: id, userId: actor.userId ?? undefined, at: this.clock.now().toISOString(), data: diff.after }));
     });
     return getConversationView(this.db, actor.brandId, id);
@@ -119,6 +125,7 @@ export class ConversationService {
           status: c.status === 'resolved' || c.status === 'snoozed' ? 'open' : c.status,
         });
         if (!needsApproval) await enqueueJob(uow.tx, JOB_DELIVER, { messageId: m.id }, { brandId: actor.brandId, key: `deliver:${m.id}` });
+        await this.hooks.afterChange?.(uow, actor.brandId, id);
       } else {
         await updateConversation(uow.tx, actor.brandId, id, { last_activity_at: now, message_count: c.message_count + 1 });
       }

@@ -35,6 +35,18 @@ export const ConversationView = z.object({
   resolvedAt: iso.nullable(),
   messageCount: z.number(),
   createdAt: iso,
+  /** SLA due times and state, stored by the SLA service (recomputable from the conversation's log). */
+  sla: z.object({
+    policy: z.string().nullable(),
+    state: z.enum(['ok', 'warning', 'breached', 'met', 'paused']).nullable(),
+    firstResponseDueAt: iso.nullable(),
+    nextResponseDueAt: iso.nullable(),
+    resolutionDueAt: iso.nullable(),
+    nextEvaluationAt: iso.nullable(),
+    breached: z.object({ firstResponse: z.boolean(), nextResponse: z.boolean(), resolution: z.boolean() }),
+  }).optional(),
+  /** Why routing did what it did ("matched rule 3 'Legal threats' because …"). */
+  routingExplanation: z.string().nullable().optional(),
 });
 export type ConversationView = z.infer<typeof ConversationView>;
 

@@ -1,0 +1,228 @@
+import type { DB, Kysely, Updateable, ConversationsTable } from '@earshot/db';
+import {
+  DEFAULT_ROUTING_RULES, EarshotError, RoutingRules, canTakeConversation, compileRules, conversationsToReassign, evaluateRules, isWithinBusinessHours, priorityRank,
+  type ChannelKind, type CompiledRuleSet, type PickAgentResult, type RoutingActions, type RoutingRule,
+} from '@earshot/domain';
+import type { EventBus } from '../events/event-bus';
+import { lockConversation, updateConversation, type ConversationRow, type MessageRow } from '../conversations/conversation.repository';
+import type { Actor } from '../shared/actor';
+import type { Clock } from '../shared/clock';
+import { transact, type Executor, type UnitOfWork } from '../shared/unit-of-work';
+import { hoursFor } from '../sla/sla.repository';
+import { queueTemplateReply } from './auto-reply';
+import { autoAssign } from './auto-assign';
+import { effectiveChannelKind } from './channel-kind';
+import { buildFacts } from './routing.facts';
+import { countPriorConversations, insertRuleSet, latestRuleSet, loadCandidates, teamsOf } from './routing.repository';
+
+const ACTOR_ID = 'routing';
+const REPEAT_WINDOW_MS = 30 * 86_400_000;
+
+/** What is stored on `conversations.routing` and shown as the routing explanation. */
+export interface RoutingRecord {
+  ruleSetVersion: number;
+  at: string;
+  matched: { ruleId: string; index: number; name: string; explanation: string }[];
+  team: { teamId: string | null; explanation: string } | null;
+  assignment: { agentId: string | null; reason: string; explanation: string } | null;
+  escalations: string[];
+  incidentId: string | null;
+  noResponseNeeded: boolean;
+  explanation: string;
+}
+
+export interface RuleSetView { version: number; isDefault: boolean; rules: RoutingRule[]; updatedAt: string | null }
+
+export interface InboundContext { conversation: ConversationRow; message: MessageRow; created: boolean; reopened: boolean }
+
+/**
+ * Routes inbound messages with the brand's rules (pure evaluation in `packages/domain`), applies
+ * the actions in the ingest transaction, and keeps assignment within capacity.
+ */
+export class RoutingService {
+  readonly #compiled = new Map<string, CompiledRuleSet>();
+  readonly #defaultCompiled = compileRules(DEFAULT_ROUTING_RULES);
+
+  constructor(private readonly db: Kysely<DB>, private readonly bus: EventBus, private readonly clock: Clock) {}
+
+  async #rulesInForce(ex: Executor, brandId: string): Promise<{ version: number; compiled: CompiledRuleSet }> {
+    const head = await ex.selectFrom('routing_rule_sets').select('version').where('brand_id', '=', brandId).orderBy('version', 'desc').limit(1).executeTakeFirst();
+    if (!head) return { version: 0, compiled: this.#defaultCompiled };
+    const key = `${brandId}:${head.version}`;
+    let compiled = this.#compiled.get(key);
+    if (!compiled) {
+      const set = await latestRuleSet(ex, brandId);
+      compiled = compileRules(set?.rules ?? DEFAULT_ROUTING_RULES);
+      this.#compiled.set(key, compiled);
+    }
+    return { version: head.version, compiled };
+  }
+
+  async channelKindOf(ex: Executor, channelId: string): Promise<ChannelKind> {
+    const ch = await ex.selectFrom('channels').select(['kind', 'settings']).where('id', '=', channelId).executeTakeFirstOrThrow();
+    return effectiveChannelKind(ch.kind, ch.settings);
+  }
+
+  /** ResolveHooks.afterInbound: evaluate the rules for one inbound message and apply the actions. */
+  async route(uow: UnitOfWork, ctx: InboundContext): Promise<RoutingRecord> {
+    const { tx } = uow;
+    const now = this.clock.now();
+    const conv = ctx.conversation;
+    const brandId = conv.brand_id;
+    const channelKind = await this.channelKindOf(tx, conv.channel_id);
+    const contact = await tx.selectFrom('contacts').select(['tags', 'attributes', 'vip']).where('brand_id', '=', brandId).where('id', '=', conv.contact_id).executeTakeFirstOrThrow();
+    const hours = await hoursFor(tx, brandId, conv.team_id);
+    const repeatContacts = await countPriorConversations(tx, brandId, conv.contact_id, conv.id, new Date(ctx.message.sent_at.getTime() - REPEAT_WINDOW_MS));
+    const facts = buildFacts({
+      channelKind, visibility: ctx.message.visibility, text: ctx.message.text, triage: ctx.message.triage, followers: ctx.message.author_followers,
+      contact: { tags: contact.tags, attributes: contact.attributes, vip: contact.vip }, repeatContacts, insideBusinessHours: isWithinBusinessHours(now, hours.hours),
+    });
+    const { version, compiled } = await this.#rulesInForce(tx, brandId);
+    const ev = evaluateRules(compiled, facts);
+    const a = ev.actions;
+
+    const set: Updateable<ConversationsTable> = {};
+    if (a.priority && priorityRank(a.priority) > priorityRank(conv.priority)) {
+      set.priority = a.priority;
+      // Recorded under the same action as a manual change: the SLA event log reads it.
+      uow.record({ brandId, actorType: 'system', actorId: ACTOR_ID, action: 'conversation.priority_changed', subjectType: 'conversation', subjectId: conv.id, before: { priority: conv.priority }, after: { priority: a.priority, by: 'routing' }, at: now });
+    }
+    const team = conv.team_id ? null : await this.#resolveTeam(tx, brandId, a);
+    if (team?.teamId) set.team_id = team.teamId;
+    const newEscalation = a.escalate && !conv.tags.includes('escalated');
+    const tags = [...new Set([...conv.tags, ...a.tags.map((t) => t.toLowerCase()), ...(newEscalation ? ['escalated'] : [])])].sort();
+    if (tags.join('\n') !== [...conv.tags].sort().join('\n')) set.tags = tags;
+    const noResponseNeeded = ctx.created && a.noResponseNeeded;
+    if (noResponseNeeded) set.needs_response = false;
+    let current = Object.keys(set).length ? await updateConversation(tx, brandId, conv.id, set) : conv;
+
+    let assignment: RoutingRecord['assignment'] = null;
+    if (a.assign && !current.assignee_id && current.status !== 'resolved') {
+      const r = await this.#assign(uow, current, channelKind, a, now);
+      assignment = { agentId: r.agentId, reason: r.reason, explanation: r.explanation };
+      if (r.agentId) current = { ...current, assignee_id: r.agentId };
+    }
+    if (ctx.created && a.acknowledgeTemplateId) {
+      await queueTemplateReply(uow, { conversation: current, templateId: a.acknowledgeTemplateId, key: `ack:${conv.id}`, actorId: ACTOR_ID, now });
+    }
+
+    const record: RoutingRecord = {
+      ruleSetVersion: version, at: now.toISOString(),
+      matched: ev.matched.map((m) => ({ ruleId: m.ruleId, index: m.index, name: m.name, explanation: m.explanation })),
+      team, assignment, escalations: a.escalationReasons, incidentId: a.incidentId, noResponseNeeded, explanation: '',
+    };
+    record.explanation = explain(record);
+    await updateConversation(tx, brandId, conv.id, { routing: JSON.stringify(record) });
+    uow.record({ brandId, actorType: 'system', actorId: ACTOR_ID, action: 'conversation.routed', subjectType: 'conversation', subjectId: conv.id, after: { messageId: ctx.message.id, ruleSetVersion: version, matched: record.matched.map((m) => m.ruleId), explanation: record.explanation, changes: { ...set, tags: set.tags } }, at: now });
+    if (newEscalation) {
+      uow.record({ brandId, actorType: 'system', actorId: ACTOR_ID, action: 'conversation.escalated', subjectType: 'conversation', subjectId: conv.id, after: { reasons: a.escalationReasons }, at: now });
+    }
+    const at = now.toISOString();
+    uow.onCommit(() => {
+      this.bus.publish({ type: 'conversation.routed', brandId, conversationId: conv.id, at, data: { explanation: record.explanation } });
+      if (newEscalation) this.bus.publish({ type: 'conversation.escalated', brandId, conversationId: conv.id, at, data: { reasons: a.escalationReasons } });
+    });
+    return record;
+  }
+
+  /** A skill names the brand's first team (by name) that has it; a team id must be the brand's. */
+  async #resolveTeam(ex: Executor, brandId: string, a: RoutingActions): Promise<RoutingRecord['team']> {
+    if (!a.team) return null;
+    const teams = await teamsOf(ex, brandId);
+    if ('teamId' in a.team) {
+      const id = a.team.teamId;
+      const t = teams.find((x) => x.id === id);
+      return t ? { teamId: t.id, explanation: `team ${t.name}` } : { teamId: null, explanation: `team ${id} does not exist in this brand` };
+    }
+    const skill = a.team.skill.toLowerCase();
+    const t = teams.find((x) => x.skills.some((s) => s.toLowerCase() === skill));
+    return t ? { teamId: t.id, explanation: `team ${t.name} (skill ${skill})` } : { teamId: null, explanation: `no team has the skill ${skill}` };
+  }
+
+  async #assign(uow: UnitOfWork, conv: ConversationRow, channelKind: ChannelKind, a: RoutingActions, now: Date): Promise<PickAgentResult> {
+    const target = a.assign;
+    if (target?.mode === 'agent') {
+      const agent = (await loadCandidates(uow.tx, conv.brand_id, null)).find((x) => x.id === target.agentId);
+      if (!agent || !canTakeConversation(agent, channelKind)) {
+        return { agentId: null, reason: 'all_at_capacity', explanation: `left unassigned: agent ${target.agentId} is not online or is at capacity`, cursor: { lastAgentId: null } };
+      }
+      await updateConversation(uow.tx, conv.brand_id, conv.id, { assignee_id: agent.id });
+      uow.record({ brandId: conv.brand_id, actorType: 'system', actorId: ACTOR_ID, action: 'conversation.assigned', subjectType: 'conversation', subjectId: conv.id, before: { assigneeId: null }, after: { assigneeId: agent.id, reason: 'rule' }, at: now });
+      return { agentId: agent.id, reason: 'most_free_capacity', explanation: `assigned to ${agent.id} by rule`, cursor: { lastAgentId: null } };
+    }
+    return autoAssign(uow, { conversation: conv, channelKind, teamId: conv.team_id, skill: target?.mode === 'auto' ? target.skill ?? null : null, actorId: ACTOR_ID, now, bus: this.bus });
+  }
+
+  /** Auto-assignment for a conversation already locked by the caller (transfer, SLA escalation). */
+  async reassign(uow: UnitOfWork, conv: ConversationRow, opts: { excludeAgentId?: string | null; sticky?: boolean } = {}): Promise<PickAgentResult> {
+    const channelKind = await this.channelKindOf(uow.tx, conv.channel_id);
+    return autoAssign(uow, { conversation: conv, channelKind, teamId: conv.team_id, excludeAgentId: opts.excludeAgentId ?? null, sticky: opts.sticky ?? false, actorId: ACTOR_ID, now: this.clock.now(), bus: this.bus });
+  }
+
+  /**
+   * An agent went offline: their open conversations go to other available agents (most urgent and
+   * longest waiting first), or back to the queue when nobody has room. Runs in the caller's transaction.
+   */
+  async reassignFromAgent(uow: UnitOfWork, brandId: string, agentId: string): Promise<{ moved: number; queued: number }> {
+    const { tx } = uow;
+    const rows = await tx.selectFrom('conversations').selectAll().where('brand_id', '=', brandId).where('assignee_id', '=', agentId).where('status', '=', 'open').orderBy('id').execute();
+    const order = conversationsToReassign(agentId, await Promise.all(rows.map(async (c) => ({
+      id: c.id, assigneeId: c.assignee_id, status: c.status, channelKind: await this.channelKindOf(tx, c.channel_id), priority: c.priority, waitingSince: c.waiting_since,
+    }))));
+    let moved = 0;
+    let queued = 0;
+    const now = this.clock.now();
+    for (const item of order) {
+      const conv = await lockConversation(tx, brandId, item.id);
+      if (!conv || conv.assignee_id !== agentId) continue;
+      const r = await autoAssign(uow, { conversation: conv, channelKind: item.channelKind, teamId: conv.team_id, excludeAgentId: agentId, sticky: false, actorId: ACTOR_ID, now, bus: this.bus });
+      if (r.agentId) {
+        moved += 1;
+      } else {
+        queued += 1;
+        await updateConversation(tx, brandId, conv.id, { assignee_id: null });
+        uow.record({ brandId, actorType: 'system', actorId: ACTOR_ID, action: 'conversation.assigned', subjectType: 'conversation', subjectId: conv.id, before: { assigneeId: agentId }, after: { assigneeId: null, reason: 'agent_offline', explanation: r.explanation }, at: now });
+        uow.onCommit(() => this.bus.publish({ type: 'conversation.assigned', brandId, conversationId: conv.id, at: now.toISOString(), data: { assigneeId: null, reason: 'agent_offline' } }));
+      }
+    }
+    return { moved, queued };
+  }
+
+  async getRules(actor: Actor): Promise<RuleSetView> {
+    const set = await latestRuleSet(this.db, actor.brandId);
+    if (!set) return { version: 0, isDefault: true, rules: [...DEFAULT_ROUTING_RULES], updatedAt: null };
+    return { version: set.version, isDefault: false, rules: set.rules, updatedAt: set.createdAt?.toISOString() ?? null };
+  }
+
+  /** Stores a new version of the brand's rules (validated, regexes checked, team ids the brand's own). */
+  async putRules(actor: Actor, input: unknown): Promise<RuleSetView> {
+    const parsed = RoutingRules.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new EarshotError('EARSHOT_VALIDATION', issue?.message ?? 'invalid rules', { field: `body.rules${issue?.path.length ? `.${issue.path.join('.')}` : ''}` });
+    }
+    const rules = parsed.data;
+    compileRules(rules); // throws EARSHOT_VALIDATION with the field path for an unsafe regex
+    await transact(this.db, async (uow) => {
+      await uow.tx.selectFrom('brands').select('id').where('id', '=', actor.brandId).forUpdate().executeTakeFirstOrThrow();
+      const teams = new Set((await teamsOf(uow.tx, actor.brandId)).map((t) => t.id));
+      rules.forEach((r, i) => r.then.forEach((act, j) => {
+        if (act.type === 'set_team' && act.teamId !== undefined && !teams.has(act.teamId)) {
+          throw new EarshotError('EARSHOT_VALIDATION', `team ${act.teamId} does not exist in this brand`, { field: `body.rules.${i}.then.${j}.teamId` });
+        }
+      }));
+      const prior = await latestRuleSet(uow.tx, actor.brandId);
+      const version = (prior?.version ?? 0) + 1;
+      await insertRuleSet(uow.tx, actor.brandId, version, rules, actor.userId ?? null);
+      uow.record({ brandId: actor.brandId, actorType: actor.type, actorId: actor.id, action: 'routing.rules_updated', subjectType: 'routing_rules', subjectId: String(version), before: { version: prior?.version ?? 0, ruleIds: (prior?.rules ?? DEFAULT_ROUTING_RULES).map((r) => r.id) }, after: { version, ruleIds: rules.map((r) => r.id) }, at: this.clock.now() });
+    });
+    return this.getRules(actor);
+  }
+}
+
+function explain(r: RoutingRecord): string {
+  const parts = r.matched.length ? r.matched.map((m) => m.explanation) : ['no rule matched'];
+  if (r.team) parts.push(`routed to ${r.team.explanation}`);
+  if (r.assignment) parts.push(r.assignment.explanation);
+  return parts.join('; ');
+}
