@@ -13,6 +13,7 @@ import { authPlugin } from './auth.plugin';
 import { errorHandler, notFoundHandler } from './errors';
 import { Metrics } from './metrics';
 import { securityHeaders } from './security-headers';
+import { DEFAULT_RATE_LIMITS, installRateLimits, type RateLimits } from './rate-limits';
 import { registerRoutes } from '../routes/index';
 
 export interface AppOptions {
@@ -24,6 +25,12 @@ export interface AppOptions {
   /** Login attempts per IP per minute. */
   loginRateLimit?: number;
   bodyLimit?: number;
+  /** Requests per minute per IP, per token/session, and per channel+IP for webhooks. */
+  rateLimits?: Partial<RateLimits>;
+  /** Where log lines go (stdout by default); tests capture them to prove secrets stay out. */
+  logStream?: { write(line: string): void };
+  /** Slow-client limits in ms (defaults: request 30 s, connection 60 s, keep-alive 10 s, checked every 5 s). */
+  timeouts?: { request?: number; connection?: number; keepAlive?: number; check?: number };
 }
 
 declare module 'fastify' {
@@ -42,13 +49,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       level: opts.logLevel,
       // Secrets never reach the log: no headers, no bodies; only method, url and status.
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'],
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
     } : false,
     bodyLimit: opts.bodyLimit ?? 1_048_576,
     trustProxy: false,
     // A slow client cannot hold a connection forever.
-    requestTimeout: 30_000,
-    connectionTimeout: 60_000,
-    keepAliveTimeout: 10_000,
+    requestTimeout: opts.timeouts?.request ?? 30_000,
+    connectionTimeout: opts.timeouts?.connection ?? 60_000,
+    keepAliveTimeout: opts.timeouts?.keepAlive ?? 10_000,
+    // Node checks those timeouts periodically (30 s by default): often enough that trickling headers cannot pile up.
+    http: { connectionsCheckingInterval: opts.timeouts?.check ?? 5_000 },
     routerOptions: { maxParamLength: 200 },
     logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<ZodTypeProvider>();
@@ -86,6 +96,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   securityHeaders(app);
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
+  installRateLimits(app, { ...DEFAULT_RATE_LIMITS, ...opts.rateLimits });
   await app.register(authPlugin, { core: opts.core });
   await app.register(swagger, {
     openapi: {

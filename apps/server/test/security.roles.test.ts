@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { systemActor } from '@earshot/core';
+import { roleCan, type Permission, type RoleName } from '@earshot/domain';
+import { apiDelivery, seedBrand, type SeededBrand } from '../../../test/support/core';
+import { as, createTestApp, login, type Session, type TestApp } from '../../../test/support/http';
+
+/**
+ * Walks every protected route with a session of every role and checks the answer against the
+ * role's permissions in packages/domain/src/permissions.ts: a role without the permission gets
+ * 403 EARSHOT_FORBIDDEN, a role with it never does. A route added without an entry fails.
+ * (Brand isolation and the 401 walk are in isolation.test.ts.)
+ */
+let t: TestApp;
+let b: SeededBrand;
+const sessions = new Map<RoleName, Session>();
+const ids: Record<string, string> = {};
+
+// The permission each route checks; null = any signed-in caller.
+const requires: Record<string, { perm: Permission | null; params?: Record<string, string>; body?: unknown }> = {
+  'GET /api/v1/me': { perm: null },
+  'GET /api/v1/conversations': { perm: 'conversation:read' },
+  'GET /api/v1/conversations/:id': { perm: 'conversation:read', params: { id: 'conversation' } },
+  'POST /api/v1/conversations/:id/assign': { perm: 'conversation:assign', params: { id: 'conversation' }, body: { assigneeId: null } },
+  'POST /api/v1/conversations/:id/status': { perm: 'conversation:update', params: { id: 'conversation' }, body: { status: 'pending' } },
+  'POST /api/v1/conversations/:id/priority': { perm: 'conversation:update', params: { id: 'conversation' }, body: { priority: 'high' } },
+  'POST /api/v1/conversations/:id/tags': { perm: 'conversation:update', params: { id: 'conversation' }, body: { tags: ['x'] } },
+  'POST /api/v1/conversations/:id/notes': { perm: 'conversation:note', params: { id: 'conversation' }, body: { text: 'note' } },
+  'POST /api/v1/conversations/:id/replies': { perm: 'conversation:reply', params: { id: 'conversation' }, body: { text: 'private reply', visibility: 'private' } },
+  'POST /api/v1/conversations/:id/messages/:messageId/approve': { perm: 'conversation:approve', params: { id: 'conversation', messageId: 'message' } },
+  'POST /api/v1/conversations/:id/presence': { perm: 'conversation:read', params: { id: 'conversation' }, body: { state: 'viewing' } },
+  'GET /api/v1/conversations/:id/presence': { perm: 'conversation:read', params: { id: 'conversation' } },
+  'GET /api/v1/contacts/:id': { perm: 'contact:read', params: { id: 'contact' } },
+  'PATCH /api/v1/contacts/:id': { perm: 'contact:update', params: { id: 'contact' }, body: { vip: true } },
+  'POST /api/v1/contacts/:id/merge': { perm: 'contact:merge', params: { id: 'contact' }, body: { sourceId: 'contact2' } },
+  'GET /api/v1/users': { perm: 'user:read' },
+  'POST /api/v1/users': { perm: 'user:manage', body: { email: 'new@roles.test', name: 'New', role: 'viewer' } },
+  'PATCH /api/v1/users/:id': { perm: 'user:manage', params: { id: 'target' }, body: { role: 'viewer' } },
+  'GET /api/v1/teams': { perm: 'team:read' },
+  'POST /api/v1/teams': { perm: 'team:manage', body: { name: 'A team' } },
+  'PATCH /api/v1/teams/:id': { perm: 'team:manage', params: { id: 'team' }, body: { name: 'Renamed' } },
+  'GET /api/v1/tokens': { perm: 'token:manage' },
+  'POST /api/v1/tokens': { perm: 'token:manage', body: { name: 't', scopes: ['conversation:read'] } },
+  'DELETE /api/v1/tokens/:id': { perm: 'token:manage', params: { id: 'token' } },
+  'GET /api/v1/channels': { perm: 'channel:read' },
+  'POST /api/v1/channels': { perm: 'channel:manage', body: { kind: 'api', name: 'c' } },
+  'GET /api/v1/channels/:id/limits': { perm: 'channel:read', params: { id: 'channel' } },
+  'GET /api/v1/audit': { perm: 'audit:read' },
+  'GET /api/v1/audit/verify': { perm: 'audit:read' },
+  'GET /api/v1/audit/export': { perm: 'audit:read' },
+  'GET /api/v1/canned-responses': { perm: 'conversation:reply' },
+  'POST /api/v1/canned-responses': { perm: 'team:manage', body: { title: 'T', text: 'text' } },
+  'PATCH /api/v1/canned-responses/:id': { perm: 'team:manage', params: { id: 'canned' }, body: { text: 'changed' } },
+  'DELETE /api/v1/canned-responses/:id': { perm: 'team:manage', params: { id: 'canned' } },
+  'GET /api/v1/replies/repeats': { perm: 'conversation:reply' },
+  'GET /api/v1/routing/rules': { perm: 'team:read' },
+  'PUT /api/v1/routing/rules': { perm: 'routing:manage', body: { fromGet: 'rules' } },
+  'GET /api/v1/sla/policy': { perm: 'team:read' },
+  'PUT /api/v1/sla/policy': { perm: 'sla:manage', body: { fromGet: 'policy' } },
+  'GET /api/v1/business-hours': { perm: 'team:read' },
+  'PUT /api/v1/business-hours': { perm: 'sla:manage', body: { fromGet: 'hours' } },
+  'GET /api/v1/reports/sla-compliance': { perm: 'analytics:read' },
+  'GET /api/v1/reports/response-times-by-channel': { perm: 'analytics:read' },
+  'POST /api/v1/conversations/:id/transfer': { perm: 'conversation:assign', params: { id: 'conversation' }, body: { teamId: 'team', note: 'over to you' } },
+};
+// Not walked: the event stream never ends (its permission is checked in isolation.test.ts) and
+// sign-out ends the session the walk uses (checked in errors.test.ts).
+const skipped = new Set(['GET /api/v1/events', 'POST /api/v1/auth/logout']);
+
+beforeAll(async () => {
+  t = await createTestApp('pglite');
+  b = await seedBrand(t.core, 'roles');
+  const actor = systemActor(b.brandId);
+  const sup = await t.core.admin.upsertUser(actor, { email: 'supervisor@roles.test', name: 'Sup', password: b.password, role: 'supervisor' });
+  const target = await t.core.admin.upsertUser(actor, { email: 'target@roles.test', name: 'Target', password: b.password, role: 'agent' });
+  for (const [id, author] of [['r-1', 'carol'], ['r-2', 'dave']] as const) {
+    const d = apiDelivery(b.apiSecret, [{ id, author, text: `help ${id}` }]);
+    await t.app.inject({ method: 'POST', url: `/api/v1/channels/${b.apiChannelId}/events`, headers: { 'content-type': 'application/json', 'x-earshot-signature': d.signature }, payload: d.body });
+  }
+  await t.core.worker().drain();
+  const convs = await t.core.db.selectFrom('conversations').select(['id', 'contact_id']).where('brand_id', '=', b.brandId).orderBy('created_at').execute();
+  const note = await t.core.conversations.addNote({ ...actor, userId: b.adminId }, convs[0]?.id ?? '', 'a note');
+  const team = await t.core.admin.createTeam(actor, { name: 'Team', skills: [], memberIds: [] });
+  const token = await t.core.auth.createToken({ ...actor, userId: b.adminId }, { name: 'victim', scopes: ['conversation:read'] });
+  const canned = await t.core.canned.create({ ...actor, userId: b.adminId }, { title: 'Canned', text: 'canned text' });
+  Object.assign(ids, { conversation: convs[0]?.id, contact: convs[0]?.contact_id, contact2: convs[1]?.contact_id, message: note.id, target: target.id, team: team.id, token: token.id, canned: canned.id, channel: b.apiChannelId });
+  sessions.set('viewer', await login(t.app, b.emails.viewer, b.password));
+  sessions.set('agency_agent', await login(t.app, b.emails.agency, b.password));
+  sessions.set('agent', await login(t.app, b.emails.agent, b.password));
+  sessions.set('supervisor', await login(t.app, sup.email, b.password));
+  sessions.set('admin', await login(t.app, b.emails.admin, b.password));
+});
+afterAll(async () => { await t?.drop(); });
+
+const protectedRoutes = () => t.app.routeTable.filter((r) => !r.public && r.method !== 'HEAD' && r.url.startsWith('/api/'));
+
+it('knows the permission of every protected route', () => {
+  const missing = protectedRoutes().map((r) => `${r.method} ${r.url}`).filter((k) => !(k in requires) && !skipped.has(k));
+  expect(missing).toEqual([]);
+});
+
+it('lets each role do exactly what its permissions allow, on every route', async () => {
+  const urlFor = (url: string, params: Record<string, string> = {}) => url.replace(/:(\w+)/g, (_, p: string) => ids[params[p] ?? ''] ?? 'missing');
+  const admin = as(t.app, sessions.get('admin') ?? null);
+  // A valid body for a PUT is what the GET of the same resource returns (a role is refused before any change).
+  const bodyFor = async (url: string, body: unknown): Promise<unknown> => {
+    if (!body || typeof body !== 'object') return body;
+    if ('sourceId' in body) return { sourceId: ids.contact2 };
+    if ('teamId' in body) return { ...body, teamId: ids.team };
+    if ('fromGet' in body) {
+      const key = String(body.fromGet);
+      const current = (await admin('GET', url)).json<Record<string, unknown>>();
+      return { [key]: current[key] };
+    }
+    return body;
+  };
+  // Least powerful first: whatever an allowed call changes cannot hide a later refusal.
+  const order: RoleName[] = ['viewer', 'agency_agent', 'agent', 'supervisor', 'admin'];
+  const outcomes: string[] = [];
+  const expected: string[] = [];
+  for (const role of order) {
+    const call = as(t.app, sessions.get(role) ?? null);
+    for (const r of protectedRoutes()) {
+      const key = `${r.method} ${r.url}`;
+      if (skipped.has(key)) continue;
+      const plan = requires[key];
+      if (!plan) continue;
+      const url = urlFor(r.url, plan.params);
+      const res = await call(r.method, url, plan.body === undefined ? undefined : await bodyFor(url, plan.body));
+      const code = res.statusCode === 403 ? res.json<{ error: { code: string } }>().error.code : 'ok';
+      outcomes.push(`${role} ${key} → ${code === 'EARSHOT_FORBIDDEN' ? 'forbidden' : 'allowed'}`);
+      expected.push(`${role} ${key} → ${plan.perm === null || roleCan(role, plan.perm) ? 'allowed' : 'forbidden'}`);
+      expect(res.statusCode, `${role} ${key}`).toBeLessThan(500);
+    }
+  }
+  expect(outcomes).toEqual(expected);
+  // The walk covered refusals for the read-only and agency roles in particular.
+  expect(outcomes.filter((o) => o.startsWith('viewer') && o.endsWith('forbidden')).length).toBeGreaterThan(15);
+  expect(outcomes).toContain('agency_agent POST /api/v1/channels → forbidden');
+  expect(outcomes).toContain('agency_agent POST /api/v1/tokens → forbidden');
+  expect(outcomes).toContain('agency_agent PATCH /api/v1/users/:id → forbidden');
+});
+
+it('keeps a refused change unmade', async () => {
+  const conv = await t.core.db.selectFrom('conversations').select(['id']).where('id', '=', ids.conversation ?? '').executeTakeFirstOrThrow();
+  const before = await t.core.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const res = await as(t.app, sessions.get('viewer') ?? null)('POST', `/api/v1/conversations/${conv.id}/priority`, { priority: 'urgent' });
+  expect(res.statusCode).toBe(403);
+  const after = await t.core.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  expect(after.n).toBe(before.n);
+});
