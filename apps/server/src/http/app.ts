@@ -67,7 +67,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
     // The docs pages are public reading; everything else keeps its own config.
-    if (route.url.startsWith('/api/docs')) route.config = { ...(route.config ?? {}), public: true };
+    // The built desk's files (@fastify/static routes carry config.file) are public too: sign-in is in the app.
+    if (route.url.startsWith('/api/docs') || (route.config as { file?: unknown } | undefined)?.file !== undefined) route.config = { ...(route.config ?? {}), public: true };
     for (const method of [route.method].flat()) routeTable.push({ method, url: route.url, public: !!route.config?.public });
   });
 
