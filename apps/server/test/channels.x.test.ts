@@ -187,6 +187,22 @@ describeEachDb('X channel end to end', (kind) => {
     expect(limits.budget).toMatchObject({ usedLast24h: 4, limit: null });
   });
 
+  it('polls mentions page by page for an account without webhooks (channel.poll job) and schedules the next poll', async () => {
+    const admin = await login(t.app, b.emails.admin, b.password);
+    const created = await as(t.app, admin)('POST', '/api/v1/channels', {
+      kind: 'x', name: '@EarshotAir (polling)', credentials: x.credentials,
+      settings: { apiBaseUrl: x.url, userId: x.brand.id, pollMentions: true, pollPageSize: 5 },
+    });
+    const pollingId = created.json<{ channel: { id: string } }>().channel.id;
+    const kim = x.addCustomer({ username: 'kim_travels' });
+    const polled = Array.from({ length: 7 }, (_, i) => x.mention({ from: kim, text: `polled mention ${i + 1}` }));
+    await drain();
+    const stored = await t.core.db.selectFrom('messages').select('provider_message_id').where('channel_id', '=', pollingId).where('text', 'like', '%polled mention%').execute();
+    expect(stored.map((s) => s.provider_message_id).sort()).toEqual(polled.map((p) => p.tweet.id).sort());
+    const next = (await sql<{ run_at: Date }>`select run_at from jobs where key = ${`poll:${pollingId}`} and state = 'queued'`.execute(t.core.db)).rows;
+    expect(next).toHaveLength(1);
+  });
+
   it('never writes a credential into jobs, audit or stored events', async () => {
     const dump = JSON.stringify([
       await t.core.db.selectFrom('jobs').selectAll().execute(),
