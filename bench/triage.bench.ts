@@ -2,6 +2,7 @@
 // Stratified k-fold cross-validation on the airline dev data: Earshot's model against AFINN
 // (`sentiment`), VADER (`vader-sentiment`) and a plain multinomial naive Bayes, same folds, same run.
 // Writes the results table to the "## Triage" section of docs/benchmarks.md.
+// `--throughput` only measures full triage() with the shipped default model (no cross-validation).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,6 +10,9 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {
   binaryF1,
+  DEFAULT_MODEL_URL,
+  parseModel,
+  triage,
   classificationReport,
   evaluate,
   needsResponseLabel,
@@ -164,6 +168,35 @@ const earshot = (test: () => LabelledRow[]): Fit => (train, seed) => {
   return r;
 };
 
+interface Throughput {
+  median: number;
+  best: number;
+  windows: number;
+}
+
+/**
+ * Full triage() of the shipped default model over every row, in CPU-time windows of ~0.5 s after a
+ * warm-up pass; the median and best window say how much a busy machine distorted the number.
+ */
+function defaultModelThroughput(rows: readonly LabelledRow[], windows: number): Throughput {
+  const model = parseModel(JSON.parse(readFileSync(DEFAULT_MODEL_URL, 'utf8')));
+  for (const r of rows) triage(model, { text: r.text });
+  const rates: number[] = [];
+  for (let w = 0; w < windows; w++) {
+    let count = 0;
+    const start = cpuMs();
+    while (cpuMs() - start < 500) {
+      for (const r of rows) triage(model, { text: r.text });
+      count += rows.length;
+    }
+    rates.push((count / (cpuMs() - start)) * 1000);
+  }
+  rates.sort((a, b) => a - b);
+  return { median: Math.round(rates[Math.floor(rates.length / 2)] ?? 0), best: Math.round(rates[rates.length - 1] ?? 0), windows };
+}
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
 function arg(argv: string[], name: string, fallback: string): string {
   const i = argv.indexOf(name);
   return i >= 0 && argv[i + 1] !== undefined ? (argv[i + 1] as string) : fallback;
@@ -190,6 +223,11 @@ export default async function run(argv: string[]): Promise<void> {
     'throughput: messages per CPU-second on one core (process CPU time), after a warm-up pass; Earshot = full triage() (all labels, reasons, urgency, language)',
   ];
   console.log(setup.join('\n'));
+
+  const tp = defaultModelThroughput(rows, Number.parseInt(arg(argv, '--windows', '10'), 10));
+  const tpLine = `shipped default model, full triage() over the ${rows.length} rows: median ${fmt(tp.median)} msgs/s, best ${fmt(tp.best)} msgs/s (${tp.windows} CPU-time windows of 0.5 s, load average ${(os.loadavg()[0] ?? 0).toFixed(1)})`;
+  console.log(`throughput: ${tpLine}`);
+  if (argv.includes('--throughput')) return;
 
   const fold = assignFolds(rows, folds, seed);
   let currentTest: LabelledRow[] = [];
@@ -230,6 +268,7 @@ export default async function run(argv: string[]): Promise<void> {
       'Reproduce: `npm run bench -- triage` (writes this section; `--no-write` to only print).',
       '',
       ...setup.map((l) => `- ${l}`),
+      `- single-core throughput of the ${tpLine} — \`npm run bench -- triage --throughput\``,
       '- reason accuracy: over rows with a gold reason (negatives); AFINN and VADER have no reasons, so they answer the most frequent reason of the training fold',
       '- needs_response: derived label, see packages/triage/README.md; lexicon baselines answer "negative, or neutral with a question"',
       '',

@@ -103,6 +103,6 @@ export interface TriageModel {
   weights: Float32Array;
   columns: number;
   heads: TriageHeads;
-  /** Open-addressing table from hash to row index + 1 (0 = empty). */
+  /** Open-addressing table of [hash, row index + 1] pairs (0 = empty slot), see model/lookup.ts. */
   table: Int32Array;
 }

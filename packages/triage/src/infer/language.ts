@@ -38,6 +38,14 @@ const ENGLISH = new Set(
 
 const NON_LATIN = /[^\u0020-\u024f\u1e00-\u1eff\u2000-\u206f]/u;
 
+export function isEnglishWord(word: string): boolean {
+  return ENGLISH.has(word);
+}
+
+export function isNonLatinWord(word: string): boolean {
+  return NON_LATIN.test(word);
+}
+
 export function detectLanguage(tokens: readonly Token[]): LanguageGuess {
   const words: string[] = [];
   let english = 0;
@@ -49,6 +57,15 @@ export function detectLanguage(tokens: readonly Token[]): LanguageGuess {
     if (ENGLISH.has(w)) english++;
     else if (!nonLatin && NON_LATIN.test(w)) nonLatin = true;
   }
+  return languageOf(words, english, nonLatin);
+}
+
+/**
+ * @param words the message's words (hashtags without '#')
+ * @param english how many of them are in the English list
+ * @param nonLatin whether any non-English word has a non-Latin character
+ */
+export function languageOf(words: readonly string[], english: number, nonLatin: boolean): LanguageGuess {
   if (words.length === 0) return { value: 'und', confidence: 0 };
   const ratio = english / words.length;
   if (!nonLatin && english >= 1 && (ratio >= 0.2 || english >= 3)) {

@@ -27,7 +27,7 @@ export const QUESTION_OPENERS = new Set(['how', 'what', 'when', 'where', 'why', 
 
 export type Cue = 'legal' | 'safety' | 'churn' | 'repeat' | 'profanity' | 'idea' | 'spam';
 
-interface Entry {
+export interface CueEntry {
   words: string[];
   cue: Cue;
   phrase: string;
@@ -44,7 +44,7 @@ const LISTS: Record<Cue, readonly string[]> = {
 };
 
 // Phrases indexed by their first word: matching costs one map lookup per token.
-const BY_FIRST = new Map<string, Entry[]>();
+const BY_FIRST = new Map<string, CueEntry[]>();
 for (const [cue, phrases] of Object.entries(LISTS) as Array<[Cue, readonly string[]]>) {
   for (const phrase of phrases) {
     const words = phrase.split(' ');
@@ -57,11 +57,21 @@ for (const [cue, phrases] of Object.entries(LISTS) as Array<[Cue, readonly strin
 
 export type CueMatches = Partial<Record<Cue, string[]>>;
 
+/** Phrases that start with `word`, if any. */
+export function cueEntriesFor(word: string): readonly CueEntry[] | undefined {
+  return BY_FIRST.get(word);
+}
+
 /** Lexicon phrases found in a sequence of normalised words. */
 export function matchCues(words: readonly string[]): CueMatches {
+  return matchCuesWith(words, words.map((w) => BY_FIRST.get(w)));
+}
+
+/** matchCues() with each word's cueEntriesFor() already looked up. */
+export function matchCuesWith(words: readonly string[], starts: ReadonlyArray<readonly CueEntry[] | undefined>): CueMatches {
   const found: CueMatches = {};
   for (let i = 0; i < words.length; i++) {
-    const entries = BY_FIRST.get(words[i] as string);
+    const entries = starts[i];
     if (!entries) continue;
     for (const e of entries) {
       let ok = true;

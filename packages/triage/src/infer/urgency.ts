@@ -30,30 +30,35 @@ function virality(threadSize: number): number {
   return 0;
 }
 
+interface Tally {
+  score: number;
+  reasons: string[];
+}
+
+function add(t: Tally, points: number, reason: string): void {
+  if (points <= 0) return;
+  t.score += points;
+  t.reasons.push(`${reason} (+${points})`);
+}
+
 export function scoreUrgency(s: UrgencySignals): Urgency {
-  let score = 0;
-  const reasons: string[] = [];
-  const add = (points: number, reason: string): void => {
-    if (points <= 0) return;
-    score += points;
-    reasons.push(`${reason} (+${points})`);
-  };
-  if (s.pNegative >= 0.5) add(Math.round(s.pNegative * 20), `negative sentiment ${s.pNegative.toFixed(2)}`);
+  const t: Tally = { score: 0, reasons: [] };
+  if (s.pNegative >= 0.5) add(t, Math.round(s.pNegative * 20), `negative sentiment ${s.pNegative.toFixed(2)}`);
   const followers = s.input.authorFollowers ?? 0;
   const reachPoints = reach(followers);
-  if (reachPoints > 0) add(reachPoints, `author reach: ${Math.round(followers).toLocaleString('en-US')} followers`);
+  if (reachPoints > 0) add(t, reachPoints, `author reach: ${Math.round(followers).toLocaleString('en-US')} followers`);
   const { legal, safety, churn, repeat, profanity } = s.cues;
-  if (legal) add(25, `legal words: ${legal.join(', ')}`);
-  if (safety) add(25, `safety/health words: ${safety.join(', ')}`);
-  if (churn) add(15, `threatens to leave or go public: ${churn.join(', ')}`);
+  if (legal) add(t, 25, `legal words: ${legal.join(', ')}`);
+  if (safety) add(t, 25, `safety/health words: ${safety.join(', ')}`);
+  if (churn) add(t, 15, `threatens to leave or go public: ${churn.join(', ')}`);
   const prior = s.input.priorInboundCount ?? 0;
-  if (prior > 0) add(Math.min(20, 6 * prior), `repeated contact: ${prior} earlier message${prior === 1 ? '' : 's'}`);
-  if (repeat && s.pNegative >= 0.5) add(6, `says it is not the first time: ${repeat.join(', ')}`);
-  if (profanity) add(8, `profanity: ${profanity.join(', ')}`);
+  if (prior > 0) add(t, Math.min(20, 6 * prior), `repeated contact: ${prior} earlier message${prior === 1 ? '' : 's'}`);
+  if (repeat && s.pNegative >= 0.5) add(t, 6, `says it is not the first time: ${repeat.join(', ')}`);
+  if (profanity) add(t, 8, `profanity: ${profanity.join(', ')}`);
   const thread = s.input.threadSize ?? 0;
   const viralPoints = virality(thread);
-  if (viralPoints > 0) add(viralPoints, `thread has ${thread} messages`);
-  if (s.shouting) add(4, 'shouting (ALL CAPS or !!!)');
-  if (s.input.isPublic === true && s.pNegative >= 0.5) add(5, 'public complaint');
-  return { score: Math.max(0, Math.min(100, Math.round(score))), reasons };
+  if (viralPoints > 0) add(t, viralPoints, `thread has ${thread} messages`);
+  if (s.shouting) add(t, 4, 'shouting (ALL CAPS or !!!)');
+  if (s.input.isPublic === true && s.pNegative >= 0.5) add(t, 5, 'public complaint');
+  return { score: Math.max(0, Math.min(100, Math.round(t.score))), reasons: t.reasons };
 }

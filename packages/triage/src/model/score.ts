@@ -1,140 +1,223 @@
-// Linear scoring of one message against every head at once. Character n-grams of a word are
-// summed once and memoised per word, so a message costs a few lookups per token.
-import {
-  bigramHash,
-  charGramBody,
-  CUE_ALLCAPS,
-  CUE_ELONGATED,
-  CUE_EMPTY,
-  forEachCharGram,
-  unigramHash,
-  wordHash,
-} from '../text/features';
-import { tokenize, type Token } from '../text/tokenize';
+// Linear scoring of one message against every head at once. Everything a token contributes on
+// its own (unigram, hashtag word, char-grams) is summed once per lexeme and memoised per model,
+// so a message costs one vector add per token plus a table probe per bigram.
+import { bigramHashFrom, bigramSeed, CUE_ALLCAPS, CUE_ELONGATED, CUE_EMPTY, forEachCharGram, unigramHashOf, wordHash } from '../text/features';
+import { lexemeEpoch, type Lexeme } from '../text/lexeme';
+import { createTokenBuffer, tokenizeInto, type TokenBuffer } from '../text/tokenize';
 import type { Head, TriageModel } from '../types';
 import { lookup } from './lookup';
 
+// Per model, the memoised token vectors live in one contiguous pool (row `slot` of `pool`), found
+// through a dense index by lexeme id * 2 + negated: no per-token objects for the CPU to chase.
+interface ModelCache {
+  epoch: number;
+  /** Lexeme id * 2 + negated → pool slot + 1 (0 = not computed yet). */
+  slotOf: Int32Array;
+  /** Summed weights of each memoised token's own features, `columns` per slot. */
+  pool: Float32Array;
+  /** How many of those features the model knows, per slot. */
+  known: Int32Array;
+  /** FNV state after the slot's word as the first half of a bigram. */
+  bigramSeed: Int32Array;
+  size: number;
+  capsRow: number;
+  elongRow: number;
+  emptyRow: number;
+}
+
+/** One scored message. Views into module-level buffers: valid until the next scoreMessage(). */
 export interface Scored {
-  tokens: Token[];
-  /** Scaled logits for every column (bias not included). */
+  tokens: TokenBuffer;
+  /** Scaled logits for every column (bias not included); may be longer than `columns`. */
   logits: Float64Array;
   /** Per-feature value, 1/sqrt(number of known features). */
   value: number;
-  /** Known word/bigram/cue features as triples (weight row, token, second token or -1). */
-  hits: number[];
-  /** Summed unigram + char-gram weights of each token (see tokenVector). */
-  tokenVectors: Float32Array[];
+  /** The model's memoised token vectors; token i's is at slots[i] * columns. */
+  pool: Float32Array;
+  slots: Int32Array;
+  /** Weight row of token i's ALL-CAPS cue, elongation cue and bigram (i-1, i); -1 when none. */
+  capsRow: Int32Array;
+  elongRow: Int32Array;
+  bigramRow: Int32Array;
 }
 
-// Everything a token contributes on its own (its unigram, hashtag word and char-grams) depends
-// only on its text and negation, so it is summed once per model and memoised.
-// Layout: C columns, then the number of known features.
-const tokenCaches = new WeakMap<TriageModel, Map<string, Float32Array>>();
-const CACHE_LIMIT = 200_000;
+const caches = new WeakMap<TriageModel, ModelCache>();
 
-function tokenVector(model: TriageModel, t: Token): Float32Array {
-  let cache = tokenCaches.get(model);
-  if (!cache) {
-    cache = new Map();
-    tokenCaches.set(model, cache);
+function cacheOf(model: TriageModel): ModelCache {
+  let cache = caches.get(model);
+  if (!cache || cache.epoch !== lexemeEpoch()) {
+    cache = {
+      epoch: lexemeEpoch(),
+      slotOf: new Int32Array(1024),
+      pool: new Float32Array(256 * model.columns),
+      known: new Int32Array(256),
+      bigramSeed: new Int32Array(256),
+      size: 0,
+      capsRow: lookup(model.table, model.keys, CUE_ALLCAPS),
+      elongRow: lookup(model.table, model.keys, CUE_ELONGATED),
+      emptyRow: lookup(model.table, model.keys, CUE_EMPTY),
+    };
+    caches.set(model, cache);
   }
-  const key = t.negated ? `\u0001${t.text}` : t.kind === 'hashtag' ? `\u0002${t.text}` : t.text;
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const C = model.columns;
-  const vec = new Float32Array(C + 1);
-  const add = (hash: number): void => {
-    const r = lookup(model.table, model.keys, hash);
-    if (r < 0) return;
-    const base = r * C;
-    for (let c = 0; c < C; c++) vec[c] = (vec[c] as number) + (model.weights[base + c] as number);
-    vec[C] = (vec[C] as number) + 1;
-  };
-  add(unigramHash(t));
-  const body = charGramBody(t);
-  if (body !== null) {
-    if (t.kind === 'hashtag') add(wordHash(body));
-    forEachCharGram(body, model.features, add);
-  }
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(key, vec);
-  return vec;
+  return cache;
 }
 
-export function scoreText(model: TriageModel, text: string): Scored {
-  return scoreTokens(model, tokenize(text));
+function grown<T extends Int32Array | Float32Array>(a: T, min: number, make: (n: number) => T): T {
+  if (a.length >= min) return a;
+  const b = make(Math.max(min, a.length * 2));
+  b.set(a);
+  return b;
 }
 
-interface Accumulator {
-  model: TriageModel;
-  logits: Float64Array;
-  hits: number[];
-  known: number;
-}
-
-// A top-level function, not a closure: closures in this hot path were re-created (and, under
-// tsx, re-wrapped) for every message.
-function addRow(acc: Accumulator, hash: number, a: number, b: number): void {
-  const { model, logits } = acc;
+function addRowTo(model: TriageModel, pool: Float32Array, at: number, hash: number): number {
   const r = lookup(model.table, model.keys, hash);
-  if (r < 0) return;
-  acc.known++;
-  acc.hits.push(r, a, b);
+  if (r < 0) return 0;
   const C = model.columns;
   const W = model.weights;
+  const base = r * C;
+  for (let c = 0; c < C; c++) pool[at + c] = (pool[at + c] as number) + (W[base + c] as number);
+  return 1;
+}
+
+/** Computes and stores the token vector of (lex, negated); returns its slot. */
+function memoise(model: TriageModel, cache: ModelCache, lex: Lexeme, negated: boolean, key: number): number {
+  const C = model.columns;
+  const slot = cache.size++;
+  cache.pool = grown(cache.pool, (slot + 1) * C, (n) => new Float32Array(n));
+  cache.known = grown(cache.known, slot + 1, (n) => new Int32Array(n));
+  cache.bigramSeed = grown(cache.bigramSeed, slot + 1, (n) => new Int32Array(n));
+  cache.slotOf = grown(cache.slotOf, key + 1, (n) => new Int32Array(n));
+  const pool = cache.pool;
+  const at = slot * C;
+  let known = addRowTo(model, pool, at, unigramHashOf(lex.text, negated));
+  if (lex.word !== null) {
+    if (lex.kind === 'hashtag') known += addRowTo(model, pool, at, wordHash(lex.word));
+    forEachCharGram(lex.word, model.features, (h) => {
+      known += addRowTo(model, pool, at, h);
+    });
+  }
+  cache.known[slot] = known;
+  cache.bigramSeed[slot] = bigramSeed(lex.text);
+  cache.slotOf[key] = slot + 1;
+  return slot;
+}
+
+const tokens = createTokenBuffer();
+// Typed-array allocation is slow in V8 compared to the few adds per token: reuse the logits.
+let logitsBuf = new Float64Array(32);
+let slots = new Int32Array(64);
+let capsRow = new Int32Array(64);
+let elongRow = new Int32Array(64);
+let bigramRow = new Int32Array(64);
+
+function addRow(W: Float32Array, C: number, logits: Float64Array, r: number): void {
   const base = r * C;
   for (let c = 0; c < C; c++) logits[c] = (logits[c] as number) + (W[base + c] as number);
 }
 
-export function scoreTokens(model: TriageModel, tokens: Token[]): Scored {
-  const C = model.columns;
-  const logits = new Float64Array(C);
-  const acc: Accumulator = { model, logits, hits: [], known: 0 };
-  const tokenVectors: Float32Array[] = [];
-  const bigrams = model.features.bigrams;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i] as Token;
-    const vec = tokenVector(model, t);
-    for (let c = 0; c < C; c++) logits[c] = (logits[c] as number) + (vec[c] as number);
-    acc.known += vec[C] as number;
-    tokenVectors.push(vec);
-    if (t.allCaps) addRow(acc, CUE_ALLCAPS, i, -1);
-    if (t.elongated) addRow(acc, CUE_ELONGATED, i, -1);
-    if (bigrams && i > 0) addRow(acc, bigramHash(tokens[i - 1] as Token, t), i - 1, i);
+export function scoreMessage(model: TriageModel, text: string): Scored {
+  tokenizeInto(text, tokens);
+  const cache = cacheOf(model);
+  const n = tokens.n;
+  if (capsRow.length < n) {
+    slots = new Int32Array(n * 2);
+    capsRow = new Int32Array(n * 2);
+    elongRow = new Int32Array(n * 2);
+    bigramRow = new Int32Array(n * 2);
   }
-  if (tokens.length === 0) addRow(acc, CUE_EMPTY, -1, -1);
-  const value = acc.known > 0 ? 1 / Math.sqrt(acc.known) : 0;
+  const C = model.columns;
+  const W = model.weights;
+  if (logitsBuf.length < C) logitsBuf = new Float64Array(C);
+  const logits = logitsBuf;
+  logits.fill(0, 0, C);
+  const bigrams = model.features.bigrams;
+  let known = 0;
+  let prevSlot = -1;
+  for (let i = 0; i < n; i++) {
+    const lex = tokens.lex[i] as Lexeme;
+    const neg = tokens.negated[i] as number;
+    const key = lex.id * 2 + neg;
+    let slot = key < cache.slotOf.length ? (cache.slotOf[key] as number) - 1 : -1;
+    if (slot < 0) slot = memoise(model, cache, lex, neg === 1, key);
+    slots[i] = slot;
+    const pool = cache.pool;
+    const at = slot * C;
+    for (let c = 0; c < C; c++) logits[c] = (logits[c] as number) + (pool[at + c] as number);
+    known += cache.known[slot] as number;
+    let r = lex.allCaps ? cache.capsRow : -1;
+    if (r >= 0) {
+      addRow(W, C, logits, r);
+      known++;
+    }
+    capsRow[i] = r;
+    r = lex.elongated ? cache.elongRow : -1;
+    if (r >= 0) {
+      addRow(W, C, logits, r);
+      known++;
+    }
+    elongRow[i] = r;
+    r = bigrams && prevSlot >= 0 ? lookup(model.table, model.keys, bigramHashFrom((cache.bigramSeed[prevSlot] as number) >>> 0, lex.text)) : -1;
+    if (r >= 0) {
+      addRow(W, C, logits, r);
+      known++;
+    }
+    bigramRow[i] = r;
+    prevSlot = slot;
+  }
+  if (n === 0 && cache.emptyRow >= 0) {
+    addRow(W, C, logits, cache.emptyRow);
+    known++;
+  }
+  const value = known > 0 ? 1 / Math.sqrt(known) : 0;
   for (let c = 0; c < C; c++) logits[c] = (logits[c] as number) * value;
-  return { tokens, logits, value, hits: acc.hits, tokenVectors };
+  return { tokens, logits, value, pool: cache.pool, slots, capsRow, elongRow, bigramRow };
 }
 
-/** Scaled contribution of each token to columns offset..offset+K-1: out[t * K + k]. */
-export function tokenContributions(model: TriageModel, scored: Scored, offset: number, K: number): Float64Array {
+/** How much a weight row favours class `cls` of a head over the head's other classes. */
+function margin(W: ArrayLike<number>, base: number, K: number, cls: number): number {
+  let others = 0;
+  for (let k = 0; k < K; k++) if (k !== cls) others += W[base + k] as number;
+  return (W[base + cls] as number) - others / (K - 1);
+}
+
+let marginsBuf = new Float64Array(64);
+
+/**
+ * Per token, how far its features pushed class `cls` of `head` above the head's other classes
+ * (scaled like the logits; a bigram's share is split between its two words). Valid until the
+ * next call.
+ */
+export function tokenMargins(model: TriageModel, scored: Scored, head: Head, cls: number): Float64Array {
+  const n = scored.tokens.n;
+  if (marginsBuf.length < n) marginsBuf = new Float64Array(n * 2);
+  const out = marginsBuf;
+  const K = head.classes.length;
   const C = model.columns;
-  const out = new Float64Array(scored.tokens.length * K);
-  const { hits, tokenVectors, value } = scored;
-  for (let h = 0; h < hits.length; h += 3) {
-    const base = (hits[h] as number) * C + offset;
-    const a = hits[h + 1] as number;
-    const b = hits[h + 2] as number;
-    if (a < 0) continue;
-    const share = b < 0 ? value : value / 2;
-    for (let k = 0; k < K; k++) {
-      const w = (model.weights[base + k] as number) * share;
-      out[a * K + k] = (out[a * K + k] as number) + w;
-      if (b >= 0) out[b * K + k] = (out[b * K + k] as number) + w;
+  const W = model.weights;
+  const off = head.offset;
+  const { value } = scored;
+  for (let i = 0; i < n; i++) out[i] = 0;
+  for (let i = 0; i < n; i++) {
+    let m = margin(scored.pool, (scored.slots[i] as number) * C + off, K, cls);
+    let r = scored.capsRow[i] as number;
+    if (r >= 0) m += margin(W, r * C + off, K, cls);
+    r = scored.elongRow[i] as number;
+    if (r >= 0) m += margin(W, r * C + off, K, cls);
+    out[i] = (out[i] as number) + m * value;
+    r = scored.bigramRow[i] as number;
+    if (r >= 0) {
+      const half = (margin(W, r * C + off, K, cls) * value) / 2;
+      out[i] = (out[i] as number) + half;
+      out[i - 1] = (out[i - 1] as number) + half;
     }
   }
-  tokenVectors.forEach((vec, i) => {
-    for (let k = 0; k < K; k++) out[i * K + k] = (out[i * K + k] as number) + (vec[offset + k] as number) * value;
-  });
   return out;
 }
 
 /** Calibrated class probabilities of one head. */
-export function headProbabilities(head: Head, logits: Float64Array): Float64Array {
+export function headProbabilities(head: Head, logits: Float64Array): number[] {
   const K = head.classes.length;
-  const p = new Float64Array(K);
+  const p: number[] = new Array<number>(K).fill(0);
   if (K === 0) return p;
   let max = -Infinity;
   for (let k = 0; k < K; k++) {

@@ -22,7 +22,11 @@ export const CUE_ELONGATED = fnvString('cue:elongated');
 export const CUE_EMPTY = fnvString('cue:empty');
 
 export function unigramHash(t: Token): number {
-  return fnvString(t.text, t.negated ? SEED_NEG : SEED_WORD);
+  return unigramHashOf(t.text, t.negated);
+}
+
+export function unigramHashOf(text: string, negated: boolean): number {
+  return fnvString(text, negated ? SEED_NEG : SEED_WORD);
 }
 
 /** The bare word of a hashtag ("#delayed" also counts as "delayed"). */
@@ -31,7 +35,16 @@ export function wordHash(word: string): number {
 }
 
 export function bigramHash(a: Token, b: Token): number {
-  return fnvString(b.text, fnvStep(fnvString(a.text, SEED_BIGRAM), BIGRAM_SEPARATOR));
+  return bigramHashFrom(bigramSeed(a.text), b.text);
+}
+
+/** The hash state after the first word of a bigram: computed once per word at inference. */
+export function bigramSeed(first: string): number {
+  return fnvStep(fnvString(first, SEED_BIGRAM), BIGRAM_SEPARATOR);
+}
+
+export function bigramHashFrom(seed: number, second: string): number {
+  return fnvString(second, seed);
 }
 
 /** The text whose character n-grams are features, or null for tokens without them. */

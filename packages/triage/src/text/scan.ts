@@ -35,6 +35,18 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13 || c === 160 || c === 0x2028;
 }
 
+function isNotSpace(c: number): boolean {
+  return !isSpace(c);
+}
+
+function isBang(c: number): boolean {
+  return c === 33 || c === 63;
+}
+
+function isClausePunct(c: number): boolean {
+  return c === 46 || c === 44 || c === 59 || c === 58 || c === 0x2026;
+}
+
 function codeLength(s: string, i: number): number {
   const c = s.charCodeAt(i);
   return c >= 0xd800 && c <= 0xdbff && i + 1 < s.length ? 2 : 1;
@@ -56,6 +68,14 @@ function emoticonAt(s: string, i: number): number {
   if (isWordChar(next)) return 0;
   if (s.charAt(i) === '8' && i > 0 && !isSpace(s.charCodeAt(i - 1))) return 0;
   return j + 1 - i;
+}
+
+/** "http://" or "https://" (any case) at i. */
+function isUrlStart(s: string, i: number): boolean {
+  if ((s.charCodeAt(i + 1) | 32) !== 116 || (s.charCodeAt(i + 2) | 32) !== 116 || (s.charCodeAt(i + 3) | 32) !== 112) return false;
+  let j = i + 4;
+  if ((s.charCodeAt(j) | 32) === 115) j++;
+  return s.charCodeAt(j) === 58 && s.charCodeAt(j + 1) === 47 && s.charCodeAt(j + 2) === 47;
 }
 
 function scanWhile(s: string, i: number, test: (c: number) => boolean): number {
@@ -104,8 +124,43 @@ function scanEmoji(s: string, i: number): number {
   }
 }
 
+/** Reusable span storage: scanning a message allocates no per-span objects. */
+export interface SpanBuffer {
+  n: number;
+  kinds: SpanKind[];
+  start: Int32Array;
+  end: Int32Array;
+}
+
+export function createSpanBuffer(): SpanBuffer {
+  return { n: 0, kinds: [], start: new Int32Array(64), end: new Int32Array(64) };
+}
+
+function push(buf: SpanBuffer, kind: SpanKind, start: number, end: number): void {
+  if (buf.n === buf.start.length) {
+    const start2 = new Int32Array(buf.n * 2);
+    start2.set(buf.start);
+    const end2 = new Int32Array(buf.n * 2);
+    end2.set(buf.end);
+    buf.start = start2;
+    buf.end = end2;
+  }
+  buf.kinds[buf.n] = kind;
+  buf.start[buf.n] = start;
+  buf.end[buf.n] = end;
+  buf.n++;
+}
+
 export function scan(s: string): Span[] {
+  const buf = createSpanBuffer();
+  scanInto(s, buf);
   const spans: Span[] = [];
+  for (let k = 0; k < buf.n; k++) spans.push({ kind: buf.kinds[k] as SpanKind, start: buf.start[k] as number, end: buf.end[k] as number });
+  return spans;
+}
+
+export function scanInto(s: string, buf: SpanBuffer): void {
+  buf.n = 0;
   let i = 0;
   const n = s.length;
   while (i < n) {
@@ -118,12 +173,12 @@ export function scan(s: string): Span[] {
     let kind: SpanKind;
     const emoticon = emoticonAt(s, i);
     const next = s.charCodeAt(i + 1);
-    if ((c === 104 || c === 72) && /^https?:\/\//i.test(s.slice(i, i + 8))) {
+    if ((c === 104 || c === 72) && isUrlStart(s, i)) {
       kind = 'url';
-      end = scanWhile(s, i, (x) => !isSpace(x));
+      end = scanWhile(s, i, isNotSpace);
     } else if ((c === 119 || c === 87) && /^www\.\w/i.test(s.slice(i, i + 5))) {
       kind = 'url';
-      end = scanWhile(s, i, (x) => !isSpace(x));
+      end = scanWhile(s, i, isNotSpace);
     } else if (c === 64 && isWordChar(next)) {
       kind = 'mention';
       end = scanWhile(s, i + 1, isWordChar);
@@ -149,17 +204,16 @@ export function scan(s: string): Span[] {
       end = scanEmoji(s, i);
     } else if (c === 33 || c === 63) {
       kind = 'punct';
-      end = scanWhile(s, i, (x) => x === 33 || x === 63);
+      end = scanWhile(s, i, isBang);
     } else if (c === 46 || c === 44 || c === 59 || c === 58 || c === 0x2026) {
       kind = 'punct';
-      end = scanWhile(s, i, (x) => x === 46 || x === 44 || x === 59 || x === 58 || x === 0x2026);
+      end = scanWhile(s, i, isClausePunct);
     } else {
       i += codeLength(s, i);
       continue;
     }
     if (end <= i) end = i + codeLength(s, i); // always make progress
-    spans.push({ kind, start: i, end });
+    push(buf, kind, i, end);
     i = end;
   }
-  return spans;
 }

@@ -1,7 +1,12 @@
 // Tweet-aware tokenizer: mentions, URLs, hashtags, emoji, emoticons, numbers, words with
 // apostrophes, elongated words ("soooo"), ALL-CAPS, and negation scope ("not very helpful").
+// The hot path (tokenizeInto) fills a reusable buffer of interned lexemes; tokenize() builds
+// Token objects from it for training and callers that want them.
+import { lexemeAt, rotateLexemesIfFull, type Lexeme } from './lexeme';
 import { normalizeText } from './normalize';
-import { scan, type SpanKind } from './scan';
+import { createSpanBuffer, scanInto, type SpanKind } from './scan';
+
+export { isNegator } from './lexeme';
 
 export type TokenKind = SpanKind;
 
@@ -17,73 +22,65 @@ export interface Token {
   allCaps: boolean;
 }
 
-const NEGATORS = new Set([
-  'not', 'no', 'never', 'nothing', 'nobody', 'none', 'nowhere', 'neither', 'nor', 'cannot', 'without',
-  'cant', 'dont', 'wont', 'didnt', 'doesnt', 'isnt', 'wasnt', 'arent', 'werent', 'havent', 'hasnt',
-  'hadnt', 'couldnt', 'shouldnt', 'wouldnt', 'aint',
-]);
-
-const ELONGATED = /(\p{L})\1{2,}/gu;
-const EMOJI_VARIATION = /\uFE0F|\p{Emoji_Modifier}/gu;
-const HAPPY = /^[:;=8][-o*']?[)\]dDpP3*]$|^<3$/;
-
-export function isNegator(word: string): boolean {
-  return NEGATORS.has(word) || (word.length > 3 && word.charCodeAt(word.length - 2) === 39 && word.endsWith("n't"));
+/** One message's tokens as parallel arrays; reused from message to message. */
+export interface TokenBuffer {
+  /** The normalised message text that start/end index into. */
+  text: string;
+  n: number;
+  lex: Lexeme[];
+  negated: Uint8Array;
+  start: Int32Array;
+  end: Int32Array;
 }
 
-function hasTriple(s: string): boolean {
-  for (let i = 2; i < s.length; i++) if (s.charCodeAt(i) === s.charCodeAt(i - 1) && s.charCodeAt(i) === s.charCodeAt(i - 2)) return true;
-  return false;
+export function createTokenBuffer(): TokenBuffer {
+  return { text: '', n: 0, lex: [], negated: new Uint8Array(64), start: new Int32Array(64), end: new Int32Array(64) };
 }
 
-function classifyEmoticon(raw: string): string {
-  return HAPPY.test(raw) ? '<smile>' : '<sad>';
+const spans = createSpanBuffer();
+
+/** Tokenizes raw tweet text (entities decoded and artefacts repaired here) into `out`. */
+export function tokenizeInto(input: string, out: TokenBuffer): void {
+  rotateLexemesIfFull();
+  const text = normalizeText(input);
+  scanInto(text, spans);
+  const n = spans.n;
+  if (out.negated.length < n) {
+    out.negated = new Uint8Array(n * 2);
+    out.start = new Int32Array(n * 2);
+    out.end = new Int32Array(n * 2);
+  }
+  out.text = text;
+  out.n = n;
+  out.lex.length = n;
+  let negating = false;
+  for (let k = 0; k < n; k++) {
+    const kind = spans.kinds[k] as SpanKind;
+    const start = spans.start[k] as number;
+    const end = spans.end[k] as number;
+    const lex = lexemeAt(kind, text, start, end);
+    if (kind === 'punct') negating = false;
+    out.lex[k] = lex;
+    out.negated[k] = negating && kind === 'word' ? 1 : 0;
+    out.start[k] = start;
+    out.end[k] = end;
+    if (lex.negator) negating = true;
+  }
+}
+
+/** The text of token k as written. */
+export function rawOf(buf: TokenBuffer, k: number): string {
+  return buf.text.slice(buf.start[k], buf.end[k]);
 }
 
 /** Tokenizes raw tweet text (entities decoded and artefacts repaired here). */
 export function tokenize(input: string): Token[] {
-  const text = normalizeText(input);
+  const buf = createTokenBuffer();
+  tokenizeInto(input, buf);
   const tokens: Token[] = [];
-  let negating = false;
-  for (const span of scan(text)) {
-    const raw = text.slice(span.start, span.end);
-    const kind = span.kind;
-    let norm: string;
-    let elongated = false;
-    let allCaps = false;
-    switch (kind) {
-      case 'url':
-        norm = '<url>';
-        break;
-      case 'mention':
-        norm = '<user>';
-        break;
-      case 'hashtag':
-        norm = raw.toLowerCase();
-        break;
-      case 'emoticon':
-        norm = classifyEmoticon(raw);
-        break;
-      case 'number':
-        norm = '<num>';
-        break;
-      case 'word': {
-        const lowered = raw.toLowerCase();
-        const lower = lowered.includes('’') ? lowered.replace(/’/g, "'") : lowered;
-        norm = hasTriple(lower) ? lower.replace(ELONGATED, '$1$1') : lower;
-        elongated = norm !== lower;
-        allCaps = raw.length >= 3 && raw !== lower && raw === raw.toUpperCase();
-        break;
-      }
-      case 'emoji':
-        norm = raw.replace(EMOJI_VARIATION, '');
-        break;
-      default:
-        norm = raw.charCodeAt(0) === 33 || raw.charCodeAt(0) === 63 ? raw.slice(0, 3) : raw.slice(0, 1);
-    }
-    if (kind === 'punct') negating = false;
-    tokens.push({ text: norm, kind, raw, negated: negating && kind === 'word', elongated, allCaps });
-    if (kind === 'word' && isNegator(norm)) negating = true;
+  for (let k = 0; k < buf.n; k++) {
+    const lex = buf.lex[k] as Lexeme;
+    tokens.push({ text: lex.text, kind: lex.kind, raw: rawOf(buf, k), negated: buf.negated[k] === 1, elongated: lex.elongated, allCaps: lex.allCaps });
   }
   return tokens;
 }
