@@ -25,6 +25,10 @@ export interface ReplayResult {
   capacity: number;
   needs_response: number;
   sla_warnings: number;
+  /** Conversations whose clock (recomputed from the log at the end) says a target was missed … */
+  sla_breach_due: number;
+  /** … and those for which the sla.evaluate job raised a breach: equal when every breach was raised. */
+  sla_breached_conversations: number;
   escalated: number;
   max_agent_load: number;
 }
@@ -96,6 +100,8 @@ async function summarise(core: Core, brandId: string): Promise<Omit<ReplayResult
   const needsResponse = await n(sql`select count(*) as n from conversations where brand_id = ${brandId} and needs_response`);
   const deadlines = await n(sql`select count(*) as n from conversations where brand_id = ${brandId} and sla_clock -> 'metrics' -> 'first_response' ->> 'dueAt' is not null`);
   const breaches = await n(sql`select count(*) as n from audit_events where brand_id = ${brandId} and action = 'sla.breached'`);
+  const breachDue = await n(sql`select count(*) as n from conversations where brand_id = ${brandId} and (sla_first_response_breached or sla_next_response_breached or sla_resolution_breached)`);
+  const breachedConvs = await n(sql`select count(distinct subject_id) as n from audit_events where brand_id = ${brandId} and action = 'sla.breached'`);
   const warnings = await n(sql`select count(*) as n from audit_events where brand_id = ${brandId} and action = 'sla.warning'`);
   const escalated = await n(sql`select count(*) as n from conversations where brand_id = ${brandId} and 'escalated' = any(tags)`);
   const loads = (await sql<{ load: string; cap: number }>`
@@ -111,7 +117,7 @@ async function summarise(core: Core, brandId: string): Promise<Omit<ReplayResult
   return {
     conversations, routed, assigned, over_capacity: loads.reduce((a, l) => a + Math.max(0, l.load - l.cap), 0), sla_deadlines_set: deadlines, sla_breaches: breaches,
     first_response_p50_min: round(percentile(firsts, 50)), first_response_p90_min: round(percentile(firsts, 90)),
-    needs_response: needsResponse, sla_warnings: warnings, escalated, max_agent_load: Math.max(0, ...loads.map((l) => l.load)),
+    needs_response: needsResponse, sla_warnings: warnings, sla_breach_due: breachDue, sla_breached_conversations: breachedConvs, escalated, max_agent_load: Math.max(0, ...loads.map((l) => l.load)),
   };
 }
 

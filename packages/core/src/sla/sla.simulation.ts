@@ -19,7 +19,6 @@ export async function advanceSimulatedTime(db: Kysely<DB>, worker: Worker, clock
     await worker.drain();
   }
   if (until.getTime() > clock.now().getTime()) clock.set(until);
-  await releaseDueSlaJobs(db, clock.now());
-  await worker.drain();
+  if ((await releaseDueSlaJobs(db, clock.now())) > 0) await worker.drain();
   return stops;
 }
