@@ -89,6 +89,17 @@ export interface CannedResponsesTable {
   id: Generated<string>; brand_id: string; title: string; shortcut: string | null; text: string;
   created_by: string | null; created_at: CreatedAt; updated_at: Generated<Date>;
 }
+export type TriageLabelName = 'sentiment' | 'topic' | 'intent' | 'needsResponse';
+export type TriageModelState = 'candidate' | 'promoted' | 'retired';
+export interface TriageCorrectionsTable {
+  id: Generated<string>; brand_id: string; message_id: string; conversation_id: string; label: TriageLabelName;
+  old_value: Json | null; new_value: Json; agent_id: string | null; created_at: CreatedAt;
+}
+export interface TriageModelsTable {
+  id: Generated<string>; brand_id: string; version: string; model: Json; metrics: Json<Record<string, number | null>>;
+  baseline_metrics: Json<Record<string, number | null>> | null; corrections: Generated<number>; state: TriageModelState;
+  promoted_at: Timestamp | null; created_at: CreatedAt;
+}
 export interface SchemaMigrationsTable { version: number; name: string; applied_at: Generated<Date> }
 
 export interface DB {
@@ -99,4 +110,5 @@ export interface DB {
   jobs: JobsTable; audit_events: AuditEventsTable; schema_migrations: SchemaMigrationsTable;
   routing_rule_sets: RoutingRuleSetsTable; sla_policies: SlaPoliciesTable; business_hours: BusinessHoursTable; routing_cursors: RoutingCursorsTable;
   canned_responses: CannedResponsesTable;
+  triage_corrections: TriageCorrectionsTable; triage_models: TriageModelsTable;
 }
