@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { EarshotError } from '@earshot/domain';
 import type { InboundRequest } from '@earshot/core';
 import { ErrorResponse, IdParams, type RouteDeps } from './shared';
 
@@ -31,6 +32,8 @@ export async function ingestRoutes(app: FastifyInstance, { core, metrics }: Rout
     schema: { tags: ['ingest'], summary: 'Provider webhook challenge (CRC / hub.challenge)', params: IdParams, querystring: z.record(z.string(), z.string()), security: [] },
   }, async (req, reply) => {
     const res = await core.ingest.challenge(req.params.id, toInbound(req));
+    // A refused challenge is an error like any other: JSON with an EARSHOT_* code, not the driver's text.
+    if (res.status >= 400) throw new EarshotError(res.status === 403 ? 'EARSHOT_FORBIDDEN' : 'EARSHOT_VALIDATION', res.body || 'challenge refused', { field: 'query' });
     return reply.status(res.status).type(res.contentType).send(res.body);
   });
 }
