@@ -3,6 +3,7 @@ import { ConfigError } from './config';
 import { registerAdminCommands } from './commands/admin.command';
 import { registerServerCommands } from './commands/server.command';
 import { registerTriageCommands } from './commands/triage.command';
+import { registerDevCommands } from './commands/dev.command';
 import { registerReplayCommands } from './commands/replay.command';
 import { registerSlaCommands } from './commands/sla.command';
 
@@ -14,6 +15,7 @@ const program = new Command('earshot')
 registerServerCommands(program);
 registerAdminCommands(program);
 registerTriageCommands(program);
+registerDevCommands(program);
 registerReplayCommands(program);
 registerSlaCommands(program);
 

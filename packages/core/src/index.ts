@@ -35,3 +35,13 @@ export * from './sla/sla.service';
 export { JOB_SLA_EVALUATE, slaJobKey } from './sla/sla.schedule';
 export { advanceSimulatedTime, type SettableClock } from './sla/sla.simulation';
 export * from './conversations/transfer.service';
+export * from './triage/triage.service';
+export * from './triage/triage.types';
+export { JOB_TRIAGE_RETRAIN } from './triage/retrain.job';
+export type { TriageModelSummary } from './triage/triage-model.repository';
+// Local provider servers for `earshot dev providers` (demo mode) and tests.
+export { startXFakeServer, startMetaFakeServer, loadSampleTexts, type XFakeServer, type MetaFakeServer, type SampleText } from './channels/index';
+export { textPicker } from './channels/testing/sample-texts';
+export { startFeedServer, type FakeFeedServer, type FakeFeedItem } from './channels/testing/feed-fake.server';
+export { JOB_POLL } from './polling/poll.job';
+export type { ChannelLimitsView } from './channels/channel-limits.service';

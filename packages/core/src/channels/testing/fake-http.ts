@@ -22,8 +22,8 @@ export interface FakeHttpServer {
   close(): Promise<void>;
 }
 
-/** A plain node:http server on loopback with an ephemeral port, for the fake providers. */
-export async function startFakeHttp(handle: (req: FakeRequest) => FakeResponse | Promise<FakeResponse>): Promise<FakeHttpServer> {
+/** A plain node:http server on loopback (an ephemeral port unless one is given: the demo keeps its ports), for the fake providers. */
+export async function startFakeHttp(handle: (req: FakeRequest) => FakeResponse | Promise<FakeResponse>, port = 0): Promise<FakeHttpServer> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -43,10 +43,10 @@ export async function startFakeHttp(handle: (req: FakeRequest) => FakeResponse |
         });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, '127.0.0.1', resolve); });
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -89,7 +89,7 @@ const CONTENT_TYPES: Record<FeedFormat, string> = {
   json: 'application/feed+json; charset=utf-8',
 };
 
-export async function startFeedServer(): Promise<FakeFeedServer> {
+export async function startFeedServer(opts: { port?: number } = {}): Promise<FakeFeedServer> {
   const feeds = new Map<string, Published>();
   const failures = new Map<string, { status: number; times: number; headers: Record<string, string> }>();
   const requests: FeedRequestLog[] = [];
@@ -122,7 +122,7 @@ export async function startFeedServer(): Promise<FakeFeedServer> {
   };
 
   const server = createServer(handle);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(opts.port ?? 0, '127.0.0.1', resolve); });
   const address = server.address();
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
 

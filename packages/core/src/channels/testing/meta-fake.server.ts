@@ -15,6 +15,8 @@ export interface MetaFakeOptions {
   pageId?: string;
   igUserId?: string;
   now?: () => number;
+  /** Loopback port (default: ephemeral). */
+  port?: number;
 }
 
 type Delivery = Record<string, unknown>;
@@ -63,7 +65,7 @@ export async function startMetaFakeServer(opts: MetaFakeOptions = {}): Promise<M
   const state = new MetaFakeState(now, opts.pageId ?? '104857600123456', opts.igUserId ?? '17841400000000001');
   const faults = new FaultPlan();
   let rateLimitCode = 32;
-  const http = await startFakeHttp((req) => handleGraph(req, state, faults, credentials, () => rateLimitCode));
+  const http = await startFakeHttp((req) => handleGraph(req, state, faults, credentials, () => rateLimitCode), opts.port);
 
   const sign = (payload: unknown, o: { secret?: string } = {}): SignedDelivery => {
     const body = Buffer.from(JSON.stringify(payload));

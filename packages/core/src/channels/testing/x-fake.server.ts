@@ -14,6 +14,8 @@ export interface XFakeOptions {
   bearerToken?: string;
   brand?: { id?: string; username?: string; name?: string; followers?: number };
   now?: () => number;
+  /** Loopback port (default: ephemeral). */
+  port?: number;
 }
 
 export interface XFakeServer {
@@ -56,7 +58,7 @@ export async function startXFakeServer(opts: XFakeOptions = {}): Promise<XFakeSe
   const state = new XFakeState(now);
   const brand = state.addUser({ id: opts.brand?.id ?? '783214', username: opts.brand?.username ?? 'EarshotAir', name: opts.brand?.name ?? 'Earshot Air', followers: opts.brand?.followers ?? 250_000 });
   const faults = new FaultPlan();
-  const http = await startFakeHttp((req) => handleXApi(req, state, faults, { ...credentials, brandUserId: brand.id }));
+  const http = await startFakeHttp((req) => handleXApi(req, state, faults, { ...credentials, brandUserId: brand.id }), opts.port);
 
   const sign = (payload: unknown, o: { secret?: string } = {}): SignedDelivery => {
     const body = Buffer.from(JSON.stringify(payload));
