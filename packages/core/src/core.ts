@@ -24,6 +24,9 @@ import { RoutingService } from './routing/routing.service';
 import { SlaService } from './sla/sla.service';
 import { slaEvaluateJob } from './sla/sla.job';
 import { TransferService } from './conversations/transfer.service';
+import { TriageService } from './triage/triage.service';
+import { retrainJob } from './triage/retrain.job';
+import type { TriageTrainer } from './triage/triage.types';
 import { systemClock, type Clock } from './shared/clock';
 
 export interface CoreOptions {
@@ -31,6 +34,10 @@ export interface CoreOptions {
   secretKey: string;
   clock?: Clock;
   classifier?: MessageClassifier | null;
+  /** Trains brands' triage models from corrections (the `triage.retrain` job); null: corrections are stored only. */
+  trainer?: TriageTrainer | null;
+  /** Corrections within this window share one retrain (default 30 s). */
+  retrainDebounceMs?: number;
   hooks?: ResolveHooks;
   /** Share events across processes with LISTEN/NOTIFY (server database only). */
   crossProcessEvents?: boolean;
@@ -55,6 +62,7 @@ export class Core {
   readonly routing: RoutingService;
   readonly sla: SlaService;
   readonly transfers: TransferService;
+  readonly triage: TriageService;
   #workers: Worker[] = [];
   #pollsSeeded = false;
 
@@ -77,6 +85,11 @@ export class Core {
     this.imports = new ImportService(this.db, this.channels, this.ingest);
     this.presence = new PresenceService(this.db, bus, this.clock);
     this.canned = new CannedService(this.db, this.clock);
+    this.triage = new TriageService(this.db, bus, this.clock, { retrainDebounceMs: this.#retrainDebounceMs(), wakeWorker: () => this.wakeWorkers() });
+  }
+
+  #retrainDebounceMs(): number {
+    return this.opts.retrainDebounceMs ?? 30_000;
   }
 
   static async create(opts: CoreOptions): Promise<Core> {
@@ -90,6 +103,7 @@ export class Core {
       slaEvaluateJob(this.sla),
       deliverJob({ db: this.db, channels: this.channels, bus: this.bus, clock: this.clock }),
       pollJob({ db: this.db, channels: this.channels, ingest: this.ingest, clock: this.clock }),
+      retrainJob({ db: this.db, bus: this.bus, clock: this.clock, trainer: this.opts.trainer ?? null, debounceMs: this.#retrainDebounceMs() }),
     ];
   }
 

@@ -6,6 +6,19 @@ export interface ClassifyInput {
   priorInboundCount: number;
   threadSize: number;
   isPublic: boolean;
+  /** The brand's promoted model, when it has one (else the classifier's default model). */
+  model?: BrandModelRef | null;
+}
+
+/**
+ * A brand's promoted model, looked up on every classification so a promotion or rollback in any
+ * process takes effect on the next message. `load` fetches the artefact only when the classifier
+ * has not cached this id yet.
+ */
+export interface BrandModelRef {
+  id: string;
+  version: string;
+  load: () => Promise<unknown>;
 }
 
 export interface Classification {
@@ -16,5 +29,5 @@ export interface Classification {
 }
 
 export interface MessageClassifier {
-  classify(input: ClassifyInput): Classification;
+  classify(input: ClassifyInput): Classification | Promise<Classification>;
 }

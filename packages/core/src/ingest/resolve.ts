@@ -8,6 +8,7 @@ import {
 } from '../conversations/conversation.repository';
 import type { Clock } from '../shared/clock';
 import type { UnitOfWork } from '../shared/unit-of-work';
+import { promotedModelRef } from '../triage/triage-model.repository';
 import type { MessageClassifier } from './message-classifier';
 
 export interface ResolveHooks {
@@ -82,7 +83,10 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
 
   const priorInbound = inbound && contactId ? await countRecentInbound(tx, brandId, contactId, new Date(sentAt.getTime() - 7 * 86_400_000)) : 0;
   const classification = inbound && input.classifier
-    ? input.classifier.classify({ brandId, text: m.text, authorFollowers: m.author.followers ?? null, priorInboundCount: priorInbound, threadSize: conv.message_count + 1, isPublic: m.visibility === 'public' })
+    ? await input.classifier.classify({
+      brandId, text: m.text, authorFollowers: m.author.followers ?? null, priorInboundCount: priorInbound, threadSize: conv.message_count + 1,
+      isPublic: m.visibility === 'public', model: await promotedModelRef(tx, brandId),
+    })
     : null;
 
   const message = await tx.insertInto('messages').values({
