@@ -39,7 +39,8 @@ export async function seedDemo(core: Core, opts: { dataDir: string; adminEmail?:
   let imported = 0;
   if (opts.importSample !== false && existsSync(TWCS_SAMPLE)) {
     const bar = progress('Importing TWCS sample');
-    const r = await core.imports.importTwcs(actor, readFileSync(TWCS_SAMPLE, 'utf8'), (p) => bar.update(p.done, p.total));
+    // The sample is from 2017: move it so its newest tweet arrived 20 minutes ago.
+    const r = await core.imports.importTwcs(actor, readFileSync(TWCS_SAMPLE, 'utf8'), (p) => bar.update(p.done, p.total), { rebaseTo: new Date(core.clock.now().getTime() - 20 * 60_000) });
     imported = r.accepted;
     bar.done(r.accepted ? `Queued ${r.accepted} sample tweets for processing.` : undefined);
   }

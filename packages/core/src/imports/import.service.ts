@@ -35,10 +35,17 @@ export class ImportService {
     return { accepted, duplicates };
   }
 
-  async importTwcs(actor: Actor, csv: string, onProgress?: (p: ImportProgress) => void): Promise<{ channelId: string; rows: number; accepted: number; duplicates: number }> {
+  /**
+   * `rebaseTo` moves every timestamp by the same amount so the newest tweet lands at that time: the
+   * demo's 2017 sample then looks like today's queue (SLA clocks included), gaps kept intact.
+   */
+  async importTwcs(actor: Actor, csv: string, onProgress?: (p: ImportProgress) => void, opts: { rebaseTo?: Date } = {}): Promise<{ channelId: string; rows: number; accepted: number; duplicates: number }> {
     const rows = sortChronologically(parseTwcsCsv(csv));
     const channelId = await this.importChannel(actor, 'X archive (TWCS import)', 'x');
-    const r = await this.importCanonical(actor, channelId, 'twcs', rows.map((x) => x.message), onProgress);
+    const newest = rows.length ? new Date(rows[rows.length - 1]?.message.sentAt ?? 0).getTime() : 0;
+    const shift = opts.rebaseTo ? opts.rebaseTo.getTime() - newest : 0;
+    const messages = rows.map((x) => (shift ? { ...x.message, sentAt: new Date(new Date(x.message.sentAt).getTime() + shift).toISOString() } : x.message));
+    const r = await this.importCanonical(actor, channelId, 'twcs', messages, onProgress);
     return { channelId, rows: rows.length, ...r };
   }
 }
