@@ -124,6 +124,24 @@ describeEachDb('routing on ingest, auto-assignment, reassignment and transfer', 
     await expect(t.core.transfers.transfer(admin, c.id, { teamId: '00000000-0000-4000-8000-000000000000', note: 'x' })).rejects.toMatchObject({ code: 'EARSHOT_TEAM_NOT_FOUND' });
   });
 
+  it('shares load fairly: 60 conversations over 6 equal agents give each exactly 10, rotating round-robin', async () => {
+    const f = await seedBrand(t.core, 'fair');
+    const fAdmin: Actor = { ...systemActor(f.brandId), type: 'user', id: f.adminId, userId: f.adminId, role: 'admin' };
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const u = await t.core.admin.upsertUser(fAdmin, { email: `f${i}@fair.test`, name: `F${i}`, role: 'agent' });
+      await t.core.admin.updateMembership(fAdmin, u.id, { availability: 'online', capacity: { default: 100 } });
+      ids.push(u.id);
+    }
+    const d = apiDelivery(f.apiSecret, Array.from({ length: 60 }, (_, i) => ({ id: `fair-${i}`, author: `fair-cust-${i}`, text: `hello ${i}` })));
+    await t.core.ingest.receive(f.apiChannelId, req(d.body, d.signature), JSON.parse(d.body));
+    await worker.drain();
+    const rows = await t.core.db.selectFrom('conversations').select(['assignee_id', 'created_at']).where('brand_id', '=', f.brandId).orderBy('created_at').execute();
+    const counts = new Map<string, number>();
+    for (const r of rows) counts.set(r.assignee_id ?? 'none', (counts.get(r.assignee_id ?? 'none') ?? 0) + 1);
+    expect([...counts.entries()].sort()).toEqual([...ids].sort().map((id) => [id, 10]));
+  });
+
   it('keeps a returning contact with their previous agent when that agent has room (sticky)', async () => {
     const { conversation: first } = await convOf('out-1');
     const prev = first.assigneeId ?? '';
