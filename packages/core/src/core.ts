@@ -8,6 +8,9 @@ import { deliverJob } from './deliver/deliver.job';
 import { ChannelLimitsService } from './channels/channel-limits.service';
 import { pollJob } from './polling/poll.job';
 import { PollingService } from './polling/poll.service';
+import { WebchatService } from './webchat/webchat.service';
+import { PhoneService } from './webchat/phone.service';
+import { callFollowUpJob } from './webchat/call-follow-up.job';
 import { LocalEventBus, type EventBus } from './events/event-bus';
 import { PgEventBus } from './events/pg-event-bus';
 import { ImportService } from './imports/import.service';
@@ -51,6 +54,8 @@ export class Core {
   readonly channels: ChannelService;
   readonly polling: PollingService;
   readonly channelLimits: ChannelLimitsService;
+  readonly webchat: WebchatService;
+  readonly phone: PhoneService;
   readonly ingest: IngestService;
   readonly auth: AuthService;
   readonly admin: AdminService;
@@ -74,6 +79,8 @@ export class Core {
     this.channels = new ChannelService(this.db, this.box, this.clock, this.polling);
     this.channelLimits = new ChannelLimitsService(this.db, this.channels, this.polling, this.clock);
     this.ingest = new IngestService(this.db, this.channels, () => this.wakeWorkers());
+    this.webchat = new WebchatService(this.db, this.channels, this.ingest, this.clock, opts.secretKey);
+    this.phone = new PhoneService(this.db, bus, this.clock, this.ingest, this.webchat);
     this.auth = new AuthService(this.db, this.clock);
     this.routing = new RoutingService(this.db, bus, this.clock);
     this.sla = new SlaService(this.db, bus, this.clock, this.routing);
@@ -103,6 +110,7 @@ export class Core {
       slaEvaluateJob(this.sla),
       deliverJob({ db: this.db, channels: this.channels, bus: this.bus, clock: this.clock }),
       pollJob({ db: this.db, channels: this.channels, ingest: this.ingest, clock: this.clock }),
+      callFollowUpJob({ bus: this.bus, clock: this.clock }),
       retrainJob({ db: this.db, bus: this.bus, clock: this.clock, trainer: this.opts.trainer ?? null, debounceMs: this.#retrainDebounceMs() }),
     ];
   }

@@ -25,4 +25,13 @@ export async function channelRoutes(app: FastifyInstance, { core }: RouteDeps): 
       response: { 200: ChannelLimitsView, ...authErrors },
     },
   }, async (req) => core.channelLimits.get(req.can('channel:read').brandId, req.params.id));
+
+  // Phone: an agent logs a call on the conversation; followUpAt schedules the follow-up call task.
+  r.post('/api/v1/conversations/:id/calls', {
+    schema: {
+      tags: ['conversations'], summary: 'Log a phone call on a conversation, optionally with a follow-up call task', params: IdParams,
+      body: z.strictObject({ direction: z.enum(['inbound', 'outbound']), durationSeconds: z.number().int().min(0).max(86_400), summary: z.string().trim().min(1).max(5_000), followUpAt: z.iso.datetime({ offset: true }).optional() }),
+      response: { 200: z.object({ messageId: z.string(), followUpAt: z.string().nullable() }), ...authErrors },
+    },
+  }, async (req) => core.phone.logCall(req.can('conversation:reply'), req.params.id, { ...req.body, followUpAt: req.body.followUpAt ? new Date(req.body.followUpAt) : undefined }));
 }

@@ -5,11 +5,12 @@ import { providerDrivers } from './provider-drivers';
 import { importDriver } from './api/import.driver';
 import { emailDriver } from './email/email.driver';
 import { feedDriver } from './feed/feed.driver';
+import { siteChannelDrivers } from '../webchat/site-channels.driver';
 
 // One driver per provider kind: generic API and import, the social providers, email (IMAP/SMTP) and feeds.
 const drivers = new Map<ChannelKind, ChannelDriver>([['api', apiDriver], ['import', importDriver], ['email', emailDriver], ['feed', feedDriver]]);
 
-for (const d of providerDrivers) drivers.set(d.kind, d);
+for (const d of [...providerDrivers, ...siteChannelDrivers]) drivers.set(d.kind, d);
 
 export function registerDriver(driver: ChannelDriver): void {
   drivers.set(driver.kind, driver);
