@@ -12,10 +12,9 @@ import { ingestRoutes } from './ingest.routes';
 import type { RouteDeps } from './shared';
 import { systemRoutes } from './system.routes';
 import { routingRoutes } from './routing.routes';
-import { triageRoutes } from './triage.routes';
 
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, channelRoutes, webchatRoutes, auditRoutes, eventRoutes, deskRoutes, routingRoutes, triageRoutes]) {
+  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, channelRoutes, webchatRoutes, auditRoutes, eventRoutes, deskRoutes, routingRoutes]) {
     await routes(app, deps);
   }
 }
