@@ -25,6 +25,8 @@ export interface ReplayResult {
   capacity: number;
   needs_response: number;
   sla_warnings: number;
+  /** Breach events per metric (first_response, next_response, resolution). */
+  sla_breaches_by_metric: Record<string, number>;
   /** Conversations whose clock (recomputed from the log at the end) says a target was missed … */
   sla_breach_due: number;
   /** … and those for which the sla.evaluate job raised a breach: equal when every breach was raised. */
@@ -102,6 +104,8 @@ async function summarise(core: Core, brandId: string): Promise<Omit<ReplayResult
   const breaches = await n(sql`select count(*) as n from audit_events where brand_id = ${brandId} and action = 'sla.breached'`);
   const breachDue = await n(sql`select count(*) as n from conversations where brand_id = ${brandId} and (sla_first_response_breached or sla_next_response_breached or sla_resolution_breached)`);
   const breachedConvs = await n(sql`select count(distinct subject_id) as n from audit_events where brand_id = ${brandId} and action = 'sla.breached'`);
+  const byMetric = Object.fromEntries((await sql<{ metric: string; n: string }>`
+    select after ->> 'metric' as metric, count(*) as n from audit_events where brand_id = ${brandId} and action = 'sla.breached' group by 1 order by 1`.execute(core.db)).rows.map((r) => [r.metric, Number(r.n)]));
   const warnings = await n(sql`select count(*) as n from audit_events where brand_id = ${brandId} and action = 'sla.warning'`);
   const escalated = await n(sql`select count(*) as n from conversations where brand_id = ${brandId} and 'escalated' = any(tags)`);
   const loads = (await sql<{ load: string; cap: number }>`
@@ -117,7 +121,7 @@ async function summarise(core: Core, brandId: string): Promise<Omit<ReplayResult
   return {
     conversations, routed, assigned, over_capacity: loads.reduce((a, l) => a + Math.max(0, l.load - l.cap), 0), sla_deadlines_set: deadlines, sla_breaches: breaches,
     first_response_p50_min: round(percentile(firsts, 50)), first_response_p90_min: round(percentile(firsts, 90)),
-    needs_response: needsResponse, sla_warnings: warnings, sla_breach_due: breachDue, sla_breached_conversations: breachedConvs, escalated, max_agent_load: Math.max(0, ...loads.map((l) => l.load)),
+    needs_response: needsResponse, sla_warnings: warnings, sla_breaches_by_metric: byMetric, sla_breach_due: breachDue, sla_breached_conversations: breachedConvs, escalated, max_agent_load: Math.max(0, ...loads.map((l) => l.load)),
   };
 }
 
@@ -131,6 +135,6 @@ export function registerReplayCommands(program: Command): void {
     .action(async (file: string, o: { teams: string; agents: string; capacity: string; json?: boolean }) => {
       const r = await replayTwcs({ file, teams: Count.parse(o.teams), agents: Count.parse(o.agents), capacity: Count.parse(o.capacity) });
       if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
-      else for (const [k, v] of Object.entries(r)) process.stdout.write(`${k.padEnd(24)} ${String(v)}\n`);
+      else for (const [k, v] of Object.entries(r)) process.stdout.write(`${k.padEnd(28)} ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}\n`);
     });
 }
