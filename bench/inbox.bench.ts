@@ -12,7 +12,7 @@ import { loadSampleTexts } from '../packages/core/src/channels/index';
 import { num, parseArgs } from './support/args';
 import { createBenchDb, type BenchDbKind } from './support/bench-db';
 import { BENCH_SECRET_KEY } from './support/seed';
-import { machine, percentile, round } from './support/stats';
+import { load1, machine, percentile, round } from './support/stats';
 
 export default async function run(argv: string[]): Promise<void> {
   const a = parseArgs(argv, { db: 'postgres', conversations: '1000000', runs: '30', json: false, keep: false });
@@ -21,7 +21,7 @@ export default async function run(argv: string[]): Promise<void> {
   const runs = Math.max(3, num(a.runs, 30));
   const log = (s: string) => process.stderr.write(`${s}\n`);
   log(`inbox bench on ${hostname()}: ${machine()}`);
-  log(`db=${kind} conversations=${total} runs=${runs}`);
+  log(`db=${kind} conversations=${total} runs=${runs} load-average-before=${load1()}`);
 
   const db = await createBenchDb(kind);
   let h: DbHandle | null = null;

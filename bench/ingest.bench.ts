@@ -16,7 +16,7 @@ import { procUsage } from './support/proc-usage';
 import { rawInsertCeiling } from './support/raw-insert';
 import { BENCH_SECRET_KEY, seedBenchBrand } from './support/seed';
 import { subscribeEvents } from './support/sse';
-import { machine, percentile, round } from './support/stats';
+import { load1, machine, percentile, round } from './support/stats';
 
 interface Sent { postedAt: number; ackAt: number; seenAt: number | null }
 
@@ -34,7 +34,7 @@ export default async function run(argv: string[]): Promise<void> {
   const log = (s: string) => process.stderr.write(`${s}\n`);
 
   log(`ingest bench on ${hostname()}: ${machine()}`);
-  log(`db=${kind} mode=${mode} rate=${rate > 0 ? `${rate}/s` : 'max'} seconds=${seconds} concurrency=${concurrency}`);
+  log(`db=${kind} mode=${mode} rate=${rate > 0 ? `${rate}/s` : 'max'} seconds=${seconds} concurrency=${concurrency} load-average-before=${load1()}`);
 
   const texts = await loadSampleTexts();
   let ti = 0;
@@ -197,7 +197,7 @@ export default async function run(argv: string[]): Promise<void> {
         raw_insert_per_s: round(raw.perRowCommit, 0), ratio: round(eventsPerS / raw.perRowCommit, 3),
         lost, duplicated,
         raw_insert_batched_per_s: round(raw.batched100, 0), processed_per_s: round(processedPerS, 0), unseen, peak_backlog: peakBacklog,
-        cpu_cores_avg: round(cpuAvg, 2), rss_peak_mb: round(rssPeak, 0),
+        cpu_cores_avg: round(cpuAvg, 2), rss_peak_mb: round(rssPeak, 0), load_avg_1m_after: load1(),
       })}\n`);
     }
   } finally {

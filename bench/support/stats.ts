@@ -1,4 +1,4 @@
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 /** Nearest-rank percentile of an unsorted sample (copied and sorted here). */
 export function percentile(values: number[], p: number): number {
@@ -13,4 +13,9 @@ export const round = (n: number, d = 1): number => (Number.isFinite(n) ? Math.ro
 export function machine(): string {
   const c = cpus();
   return `${c.length} × ${c[0]?.model.trim() ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, node ${process.version}, ${process.platform}`;
+}
+
+/** The 1-minute load average: a benchmark on a shared machine says how busy it was. */
+export function load1(): number {
+  return Math.round((loadavg()[0] ?? 0) * 100) / 100;
 }

@@ -41,12 +41,39 @@ async function openServer(url: string, poolSize: number): Promise<DbHandle> {
     kind: 'postgres',
     db,
     async listen(channel, onMessage) {
-      const c = new pg.Client({ connectionString: url });
-      c.on('error', () => undefined);
-      await c.connect();
-      c.on('notification', (n) => { if (n.channel === channel && n.payload !== undefined) onMessage(n.payload); });
-      await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-      return async () => { await c.end().catch(() => undefined); };
+      // The LISTEN connection is re-opened when the server drops it (restart, failover,
+      // pg_terminate_backend), so an API process keeps hearing workers without a restart.
+      let closed = false;
+      let current: pg.Client | null = null;
+      let timer: NodeJS.Timeout | null = null;
+      const schedule = (): void => {
+        if (closed || timer) return;
+        timer = setTimeout(() => { timer = null; void open().catch(schedule); }, 1000);
+        timer.unref();
+      };
+      const open = async (): Promise<void> => {
+        const c = new pg.Client({ connectionString: url });
+        let dead = false;
+        const onDead = () => {
+          if (dead) return;
+          dead = true;
+          if (current === c) current = null;
+          void c.end().catch(() => undefined);
+          schedule();
+        };
+        c.on('error', onDead);
+        c.on('end', onDead);
+        c.on('notification', (n) => { if (n.channel === channel && n.payload !== undefined) onMessage(n.payload); });
+        await c.connect();
+        await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        current = c;
+      };
+      await open().catch((err: unknown) => { closed = true; throw err; });
+      return async () => {
+        closed = true;
+        if (timer) clearTimeout(timer);
+        await current?.end().catch(() => undefined);
+      };
     },
     async close() { await db.destroy(); },
   };
