@@ -25,11 +25,11 @@ export function AdminPage({ tab }: { tab: string }) {
       </nav>
       <section className="admin-body">
         {tab === 'channels' ? <ChannelsAdmin /> : tab === 'teams' ? <TeamsAdmin /> : tab === 'users' ? <UsersAdmin /> : tab === 'tokens' ? <TokensAdmin /> : tab === 'canned' ? <CannedAdmin />
-          : tab === 'routing' ? (caps.routingRules ? <JsonSettingAdmin title="Routing rules" path="/api/v1/routing/rules" help="Conditions → actions, evaluated in order for every inbound message." /> : <Empty icon="settings" title="Routing rules are not available on this server yet">They appear here as soon as the server offers <code>/api/v1/routing/rules</code>.</Empty>)
+          : tab === 'routing' ? (caps.routingRules ? <JsonSettingAdmin title="Routing rules" path="/api/v1/routing/rules" field="rules" help="Conditions → actions, evaluated in order for every inbound message." /> : <Empty icon="settings" title="Routing rules are not available on this server yet">They appear here as soon as the server offers <code>/api/v1/routing/rules</code>.</Empty>)
           : tab === 'sla' ? (caps.slaPolicy || caps.businessHours ? (
             <>
-              {caps.slaPolicy ? <JsonSettingAdmin title="SLA policy" path="/api/v1/sla/policy" help="First response, next response and resolution targets." /> : null}
-              {caps.businessHours ? <JsonSettingAdmin title="Business hours" path="/api/v1/business-hours" help="Opening hours per weekday, time zone and holidays." /> : null}
+              {caps.slaPolicy ? <JsonSettingAdmin title="SLA policy" path="/api/v1/sla/policy" field="policy" help="First response, next response and resolution targets." /> : null}
+              {caps.businessHours ? <JsonSettingAdmin title="Business hours" path="/api/v1/business-hours" field="hours" help="Opening hours per weekday, time zone and holidays." /> : null}
             </>
           ) : <Empty icon="clock" title="SLA policies are not available on this server yet">They appear here as soon as the server offers <code>/api/v1/sla/policy</code>.</Empty>)
           : <Empty title="Unknown section" />}

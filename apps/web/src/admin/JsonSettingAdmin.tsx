@@ -9,13 +9,14 @@ import { Button, ErrorNote, Skeleton } from '../ui/ui';
  * A settings document the server validates (routing rules, SLA policy, business hours): shown and
  * edited as JSON, so the desk needs no copy of the rules; the server's error names the bad field.
  */
-export function JsonSettingAdmin({ title, path, help }: { title: string; path: string; help: string }) {
+export function JsonSettingAdmin({ title, path, field, help }: { title: string; path: string; field: 'rules' | 'policy' | 'hours'; help: string }) {
   const { can } = useSession();
-  const q = useQuery({ queryKey: ['setting', path], queryFn: () => api<unknown>('GET', path) });
+  const q = useQuery({ queryKey: ['setting', path], queryFn: () => api<Record<string, unknown>>('GET', path) });
   const [draft, setDraft] = useState<string | null>(null);
   const [parseError, setParseError] = useState<string | null>(null);
-  const save = useAction((body: unknown) => api<unknown>('PUT', path, body), () => [['setting', path]]);
-  const text = draft ?? (q.data === undefined ? '' : JSON.stringify(q.data, null, 2));
+  const save = useAction((value: unknown) => api<unknown>('PUT', path, { [field]: value }), () => [['setting', path]]);
+  const text = draft ?? (q.data === undefined ? '' : JSON.stringify(q.data[field] ?? null, null, 2));
+  const isDefault = q.data?.isDefault === true;
   const editable = can('routing:manage') || can('sla:manage');
   const submit = () => {
     let body: unknown;
@@ -26,7 +27,7 @@ export function JsonSettingAdmin({ title, path, help }: { title: string; path: s
   return (
     <div className="card">
       <h2>{title}</h2>
-      <p className="muted">{help}</p>
+      <p className="muted">{help}{isDefault ? ' Showing the defaults: nothing saved yet.' : ''}</p>
       {q.error ? <ErrorNote error={q.error} onRetry={() => void q.refetch()} /> : q.isPending ? <Skeleton lines={6} /> : (
         <>
           <label className="sr-only" htmlFor={`json-${path}`}>{title} (JSON)</label>

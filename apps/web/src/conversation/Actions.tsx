@@ -72,7 +72,7 @@ export function Actions({ c }: { c: ConversationView }) {
 
       <Dialog open={transferOpen} title="Transfer to a team" onClose={() => setTransferOpen(false)} footer={<>
         <Button onClick={() => setTransferOpen(false)}>Cancel</Button>
-        <Button variant="primary" disabled={!teamId || a.transfer.isPending} onClick={() => a.transfer.mutate({ teamId, note }, { onSuccess: () => { setTransferOpen(false); setNote(''); } })}>Transfer</Button>
+        <Button variant="primary" disabled={!teamId || !note.trim() || a.transfer.isPending} onClick={() => a.transfer.mutate({ teamId, note: note.trim() }, { onSuccess: () => { setTransferOpen(false); setNote(''); } })}>Transfer</Button>
       </>}>
         <label className="field"><span>Team</span>
           <select value={teamId} onChange={(e) => setTeamId(e.target.value)}>

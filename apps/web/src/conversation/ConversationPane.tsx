@@ -28,7 +28,7 @@ export function ConversationPane({ id }: { id: string }) {
           <div className="conv-title">
             <ChannelIcon kind={c.channel.kind} />
             <h1>{c.contact.name ?? c.contact.handle ?? 'Unknown customer'}</h1>
-            <span className="muted">{c.contact.handle && c.contact.name ? c.contact.handle : ''}</span>
+            {c.contact.handle && c.contact.name && c.contact.handle !== c.contact.name ? <span className="muted">{c.contact.handle}</span> : null}
             <span className={`status-pill st-${c.status}`}>{c.status}</span>
             <PriorityBadge priority={c.priority} />
             {due ? <span className={`sla ${due.breached ? 'breached' : ''}`}><Icon name="clock" size={13} /> SLA {countdown(due.at)}</span> : null}

@@ -21,7 +21,7 @@ export function TriageLabels({ conversationId, messageId, triage }: { conversati
   if (!t) return null;
 
   const rows: [string, Label | null][] = [['sentiment', t.sentiment], ['intent', t.intent], ['topic', t.topic], ['needsResponse', t.needsResponse], ['language', t.language]];
-  const reasons = rows.flatMap(([k, l]) => (l?.reasons.length ? [`${k}: ${l.reasons.join(', ')}`] : [])).concat(t.urgency?.reasons.length ? [`urgency ${t.urgency.score.toFixed(2)}: ${t.urgency.reasons.join(', ')}`] : []);
+  const reasons = rows.flatMap(([k, l]) => (l?.reasons.length ? [`${k}: ${l.reasons.join(', ')}`] : [])).concat(t.urgency?.reasons.length ? [`urgency ${Math.round(t.urgency.score)}: ${t.urgency.reasons.join(', ')}`] : []);
   const canCorrect = caps.corrections && can('triage:correct');
 
   const submit = () => {
@@ -33,13 +33,13 @@ export function TriageLabels({ conversationId, messageId, triage }: { conversati
   return (
     <div className="triage" aria-label="Triage labels">
       {rows.map(([k, l]) => {
-        if (!l || l.value === 'null') return null;
+        if (!l || l.value === 'null' || /^can'?t tell$/i.test(l.value)) return null;
         const corrected = t.corrected[k];
         const shown = corrected ?? l.value;
         const name = k === 'needsResponse' ? (shown === 'true' ? 'needs response' : 'no response needed') : shown;
         return <Badge key={k} tone={tone[shown] ?? 'neutral'} title={`${k}${corrected ? ' (corrected by an agent)' : pct(l.confidence)}${l.reasons.length ? ` — ${l.reasons.join(', ')}` : ''}`}>{name}{corrected ? ' ✎' : <span className="conf">{pct(l.confidence)}</span>}</Badge>;
       })}
-      {t.urgency && t.urgency.score >= 0.5 ? <Badge tone="bad" title={t.urgency.reasons.join(', ')}>urgency {t.urgency.score.toFixed(1)}</Badge> : null}
+      {t.urgency && t.urgency.score > 0 ? <Badge tone={t.urgency.score >= 60 ? 'bad' : t.urgency.score >= 30 ? 'warn' : 'neutral'} title={t.urgency.reasons.join(', ')}>urgency {Math.round(t.urgency.score)}</Badge> : null}
       {reasons.length ? <Button size="sm" variant="ghost" aria-expanded={why} onClick={() => setWhy((w) => !w)}>Why?</Button> : null}
       <Button size="sm" variant="ghost" disabled={!canCorrect} onClick={() => setEditing((e) => !e)}
         title={canCorrect ? 'Correct a label; corrections retrain the model' : caps.corrections ? 'You cannot correct labels' : 'Label corrections arrive with the triage integration on this server'}>Correct</Button>

@@ -19,8 +19,8 @@ export function TriageBadges({ triage, compact }: { triage: Record<string, unkno
     <>
       {sentiment && sentiment !== 'neutral' ? <Badge tone={sentimentTone[sentiment] ?? 'neutral'} title={`Sentiment: ${sentiment}`}>{sentiment}</Badge> : null}
       {intent && intent !== 'other' ? <Badge tone="info" title={`Intent: ${intent}`}>{intent}</Badge> : null}
-      {topic && topic !== 'null' ? <Badge tone="accent" title={`Topic: ${topic}`}>{topic}</Badge> : null}
-      {!compact && t.urgency && t.urgency.score >= 0.6 ? <Badge tone="bad" title={t.urgency.reasons.join('; ')}>urgent risk</Badge> : null}
+      {topic && topic !== 'null' && !/^can'?t tell$/i.test(topic) ? <Badge tone="accent" title={`Topic: ${topic}`}>{topic}</Badge> : null}
+      {!compact && t.urgency && t.urgency.score >= 60 ? <Badge tone="bad" title={t.urgency.reasons.join('; ')}>urgent risk</Badge> : null}
     </>
   );
 }

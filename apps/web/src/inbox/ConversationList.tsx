@@ -1,7 +1,7 @@
 import { useEffect, useRef, type CSSProperties } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ConversationView, UserView } from '../api/types';
-import { ChannelIcon } from '../ui/Icon';
+import { ChannelIcon, Icon } from '../ui/Icon';
 import { Avatar, Empty, ErrorNote, Skeleton, timeAgo } from '../ui/ui';
 import { PriorityBadge, TriageBadges } from './Badges';
 import { countdown, slaDue } from './sla';
@@ -72,7 +72,7 @@ function Row({ c, selected, onOpen, assignee, style }: { c: ConversationView; se
         <PriorityBadge priority={c.priority} />
         {c.status !== 'open' ? <span className={`status-pill st-${c.status}`}>{c.status}</span> : null}
         <TriageBadges triage={c.triage} compact />
-        {due ? <span className={`sla ${due.breached ? 'breached' : ''}`} title={`SLA due ${new Date(due.at).toLocaleString()}`}>⏱ {countdown(due.at)}</span> : null}
+        {due ? <span className={`sla ${due.breached ? 'breached' : ''}`} title={`SLA due ${new Date(due.at).toLocaleString()}`}><Icon name="clock" size={12} /> {countdown(due.at)}</span> : null}
         <span className="row-assignee" title={assignee ? `Assigned to ${assignee.name}` : 'Unassigned'}>
           {assignee ? <Avatar name={assignee.name} size={18} /> : <span className="muted small">—</span>}
         </span>

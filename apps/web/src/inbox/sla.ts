@@ -1,28 +1,28 @@
 import type { ConversationView } from '../api/types';
 
 /**
- * The nearest SLA deadline of a conversation, when the server sends SLA fields (they arrive with
- * the SLA integration). Read defensively: any `…DueAt` timestamp in `sla` or on the conversation.
+ * The SLA deadline that matters now: first response until the first reply, then next response
+ * while the customer waits, then resolution. None when the clock is met or paused.
  */
-export function slaDue(c: ConversationView): { at: string; breached: boolean } | null {
-  const rec = c as unknown as Record<string, unknown>;
-  const sla = rec.sla && typeof rec.sla === 'object' ? (rec.sla as Record<string, unknown>) : {};
-  const candidates: string[] = [];
-  for (const src of [sla, rec]) {
-    for (const [k, v] of Object.entries(src)) {
-      if (/due(At|_at)$/i.test(k) && typeof v === 'string' && !Number.isNaN(Date.parse(v))) candidates.push(v);
-      if (k === 'nextDueAt' && v && typeof v === 'object' && 'at' in v && typeof v.at === 'string') candidates.push(v.at);
-    }
-  }
-  if (!candidates.length) return null;
-  const at = candidates.sort()[0] ?? '';
-  return { at, breached: sla.breached === true || Date.parse(at) < Date.now() };
+export function slaDue(c: ConversationView): { at: string; breached: boolean; warning: boolean } | null {
+  const s = c.sla;
+  if (!s || s.state === 'met' || s.state === 'paused' || c.status === 'resolved') return null;
+  const candidates = [
+    !c.firstReplyAt ? s.firstResponseDueAt : null,
+    c.firstReplyAt && c.waitingSince ? s.nextResponseDueAt : null,
+    s.resolutionDueAt,
+  ].filter((x): x is string => !!x && !Number.isNaN(Date.parse(x)));
+  const at = candidates.sort()[0];
+  if (!at) return null;
+  const breached = s.state === 'breached' || Date.parse(at) < Date.now();
+  return { at, breached, warning: s.state === 'warning' };
 }
 
 export function countdown(at: string, now = Date.now()): string {
   const ms = Date.parse(at) - now;
-  const abs = Math.abs(ms);
-  const m = Math.round(abs / 60_000);
+  const m = Math.round(Math.abs(ms) / 60_000);
+  // Weeks past due (an imported archive) is just "breached"; a countdown there is noise.
+  if (ms < 0 && m > 60 * 24 * 7) return 'breached';
   const text = m < 60 ? `${m}m` : m < 60 * 48 ? `${Math.floor(m / 60)}h ${m % 60}m` : `${Math.floor(m / 1440)}d`;
-  return ms < 0 ? `${text} over` : text;
+  return ms < 0 ? `${text} over` : `${text} left`;
 }
