@@ -150,6 +150,7 @@ export class ConversationService {
       if (m.delivery_status !== 'awaiting_approval') throw new EarshotError('EARSHOT_INVALID_STATE', `message is ${m.delivery_status ?? 'not a reply'}, not awaiting approval`);
       await uow.tx.updateTable('messages').set({ delivery_status: 'queued' }).where('id', '=', m.id).execute();
       await enqueueJob(uow.tx, JOB_DELIVER, { messageId: m.id }, { brandId: actor.brandId, key: `deliver:${m.id}` });
+      await this.hooks.afterChange?.(uow, actor.brandId, conversationId); // the approved reply now answers the customer
       uow.record({ brandId: actor.brandId, actorType: actor.type, actorId: actor.id, action: 'message.approved', subjectType: 'message', subjectId: m.id, before: { deliveryStatus: 'awaiting_approval' }, after: { deliveryStatus: 'queued' }, at: this.clock.now() });
       uow.onCommit(() => { this.bus.publish({ type: 'message.updated', brandId: actor.brandId, conversationId, messageId, at: this.clock.now().toISOString() }); this.wakeWorker(); });
     });
