@@ -42,6 +42,10 @@ describeEachDb('web chat, web form and phone', (kind) => {
     const session = await post(`/api/v1/site/${ids.webchat}/chat/sessions`, {});
     expect(session.statusCode).toBe(200);
     expect(session.headers['access-control-allow-origin']).toBe('*');
+    // The browser's preflight for the JSON POST from the brand's site.
+    const preflight = await t.app.inject({ method: 'OPTIONS', url: `/api/v1/site/${ids.webchat}/chat/messages`, headers: { origin: 'https://brand.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-earshot-visitor' } });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-headers']).toContain('x-earshot-visitor');
     token = session.json<{ token: string }>().token;
     const sent = await post(`/api/v1/site/${ids.webchat}/chat/messages`, { clientMessageId: 'client-0001', text: 'Hi, is my flight EA12 on time?' }, token);
     expect(sent.json()).toEqual({ accepted: true });

@@ -30,7 +30,7 @@ export function callFollowUpJob(deps: { bus: EventBus; clock: Clock }): JobDefin
       else {
         const m = await findMessageByProviderId(uow.tx, p.data.channelId, p.data.providerMessageId);
         // The request is still being ingested: look again shortly.
-        if (!m) throw new RetryAt(new Date(deps.clock.now().getTime() + 2_000), 'call-back request not ingested yet');
+        if (!m) throw new RetryAt(new Date(deps.clock.now().getTime() + 3_000), 'call-back request not ingested yet');
         conversationId = m.conversation_id;
       }
       const c = await lockConversation(uow.tx, brandId, conversationId);

@@ -49,8 +49,9 @@ export class PhoneService {
       text: `Call-back requested on ${phone}${input.preferredTime ? ` (preferred: ${input.preferredTime})` : ''}: ${input.reason}`, sentAt: this.clock.now().toISOString(),
     };
     const r = await this.ingest.store(row.brand_id, row.id, [{ providerEventId: id, payload: message }]);
-    // The task is queued beside the ingest job; it waits until the conversation exists.
-    await enqueueJob(this.db, JOB_CALL_FOLLOW_UP, { channelId: row.id, providerMessageId: id, reason: `call-back requested on ${phone}` }, { brandId: row.brand_id, key: `call-follow-up:${id}` });
+    // The task runs after the request's ingest job (queued before it); behind a long ingest backlog it
+    // keeps looking for a while (many attempts, see call-follow-up.job.ts).
+    await enqueueJob(this.db, JOB_CALL_FOLLOW_UP, { channelId: row.id, providerMessageId: id, reason: `call-back requested on ${phone}` }, { brandId: row.brand_id, key: `call-follow-up:${id}`, maxAttempts: 200 });
     return { accepted: r.accepted === 1 };
   }
 }
