@@ -7,7 +7,7 @@
 import { hostname } from 'node:os';
 import { Core, systemActor } from '@earshot/core';
 import { listConversations, type ListFilters } from '../packages/core/src/conversations/conversation.query';
-import { sql, type DbHandle } from '@earshot/db';
+import { migrate, openDatabase, sql, type DbHandle } from '@earshot/db';
 import { loadSampleTexts } from '../packages/core/src/channels/index';
 import { num, parseArgs } from './support/args';
 import { createBenchDb, type BenchDbKind } from './support/bench-db';
@@ -23,10 +23,20 @@ export default async function run(argv: string[]): Promise<void> {
   log(`inbox bench on ${hostname()}: ${machine()}`);
   log(`db=${kind} conversations=${total} runs=${runs} load-average-before=${load1()}`);
 
-  const db = await createBenchDb(kind);
+  // --url: time the queries again on a database an earlier `--keep` run generated (before/after an index).
+  const reuse = typeof a.url === 'string' ? a.url : null;
+  const db = reuse ? { url: reuse, home: '', open: () => openDatabase({ url: reuse, poolSize: 2 }), drop: async () => undefined } : await createBenchDb(kind);
   let h: DbHandle | null = null;
   try {
     h = await db.open({ poolSize: 2 });
+    if (reuse) {
+      await migrate(h);
+      await sql`analyze`.execute(h.db);
+      const brand = await h.db.selectFrom('brands').select('id').where('slug', '=', 'inbox').executeTakeFirstOrThrow();
+      const me = await h.db.selectFrom('users').select('id').where('email', '=', 'agent0@inbox.test').executeTakeFirstOrThrow();
+      await timeQueries(h, brand.id, me.id, runs, log, a.json === true, kind, total, 0);
+      return;
+    }
     const core = await Core.create({ handle: h, secretKey: BENCH_SECRET_KEY });
     const { brand } = await core.admin.ensureBrand({ slug: 'inbox', name: 'Inbox Co', timezone: 'Europe/Berlin' });
     const actor = systemActor(brand.id, 'bench');
@@ -44,7 +54,17 @@ export default async function run(argv: string[]): Promise<void> {
     const genS = (performance.now() - t0) / 1000;
     log(`generated ${total} conversations (+ contacts, identities, messages) in ${round(genS, 0)} s (${round(total / genS, 0)}/s)`);
 
-    const me = agents[0]?.id ?? null;
+    await timeQueries(h, brand.id, agents[0]?.id ?? null, runs, log, a.json === true, kind, total, genS);
+  } finally {
+    await h?.close();
+    if (a.keep !== true) await db.drop();
+    else log(`kept database: ${db.url ?? db.home}`);
+  }
+}
+
+async function timeQueries(h: DbHandle, brandId: string, me: string | null, runs: number, log: (s: string) => void, json: boolean, kind: string, total: number, genS: number): Promise<void> {
+  {
+    const brand = { id: brandId };
     const first = await listConversations(h.db, brand.id, me, {});
     const queries: [string, ListFilters][] = [
       ['inbox (open+pending, recent)', {}],
@@ -76,11 +96,7 @@ export default async function run(argv: string[]): Promise<void> {
       results.push({ name, p50: percentile(times, 50), p99: percentile(times, 99), rows, plan });
       log(`${name.padEnd(30)} p50 ${String(round(percentile(times, 50))).padStart(8)} ms  p99 ${String(round(percentile(times, 99))).padStart(8)} ms  rows ${rows}  | ${plan}`);
     }
-    if (a.json === true) process.stdout.write(`${JSON.stringify({ db: kind, conversations: total, generate_s: round(genS, 0), queries: results.map((r) => ({ name: r.name, p50_ms: round(r.p50), p99_ms: round(r.p99), rows: r.rows })) })}\n`);
-  } finally {
-    await h?.close();
-    if (a.keep !== true) await db.drop();
-    else log(`kept database: ${db.url ?? db.home}`);
+    if (json) process.stdout.write(`${JSON.stringify({ db: kind, conversations: total, generate_s: round(genS, 0), queries: results.map((r) => ({ name: r.name, p50_ms: round(r.p50), p99_ms: round(r.p99), rows: r.rows })) })}\n`);
   }
 }
 
