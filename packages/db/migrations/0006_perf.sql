@@ -17,3 +17,13 @@ create index if not exists conversations_working_priority_idx
 create index if not exists conversations_working_waiting_idx
   on conversations (brand_id, (coalesce(waiting_since, 'infinity'::timestamptz)), id)
   where status in ('open', 'pending');
+
+-- view=mine: an agent's own open and pending conversations.
+create index if not exists conversations_working_assignee_idx
+  on conversations (brand_id, assignee_id, last_activity_at desc, id desc)
+  where status in ('open', 'pending');
+
+-- status=resolved (history, most of the table): a single-status list in index order.
+create index if not exists conversations_resolved_recent_idx
+  on conversations (brand_id, last_activity_at desc, id desc)
+  where status = 'resolved';
