@@ -3,7 +3,7 @@ import { openDatabase, migrate, type DbHandle } from '@earshot/db';
 import { Core, type MessageClassifier } from '@earshot/core';
 import type { Config } from './config';
 import { progress } from './progress';
-import { loadClassifier } from './triage-classifier';
+import { createTrainer, loadClassifier } from './triage-classifier';
 
 export interface Runtime { handle: DbHandle; core: Core; config: Config }
 
@@ -17,7 +17,7 @@ export async function openRuntime(config: Config, opts: { quiet?: boolean; class
   const applied = await migrate(handle, (_m, i, total) => bar?.update(i + 1, total));
   if (applied.length) bar?.done(`Applied ${applied.length} migration(s).`);
   const classifier = opts.classifier === undefined ? await loadClassifier() : opts.classifier;
-  const core = await Core.create({ handle, secretKey: config.secretKey, classifier, crossProcessEvents: true });
+  const core = await Core.create({ handle, secretKey: config.secretKey, classifier, trainer: createTrainer(), crossProcessEvents: true });
   return { handle, core, config };
 }
 

@@ -29,7 +29,9 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     const team = await t.core.admin.createTeam(actorA, { name: 'Alpha team', skills: [], memberIds: [] });
     const token = await t.core.auth.createToken({ ...actorA, userId: a.adminId }, { name: 'alpha token', scopes: ['conversation:read'] });
     const canned = await t.core.canned.create({ ...actorA, userId: a.adminId }, { title: 'Alpha canned', text: 'alpha canned secret' });
-    Object.assign(ids, { canned: canned.id, id: conv.id, conversation: conv.id, contact: conv.contact_id, messageId: note.id, user: a.agentId, team: team.id, token: token.id, channel: a.apiChannelId });
+    const inbound = await t.core.db.selectFrom('messages').select('id').where('brand_id', '=', a.brandId).where('direction', '=', 'inbound').executeTakeFirstOrThrow();
+    const model = await t.core.db.insertInto('triage_models').values({ brand_id: a.brandId, version: 'alpha-1', model: '{}', metrics: '{}', state: 'candidate' }).returning('id').executeTakeFirstOrThrow();
+    Object.assign(ids, { inbound: inbound.id, triageModel: model.id, canned: canned.id, id: conv.id, conversation: conv.id, contact: conv.contact_id, messageId: note.id, user: a.agentId, team: team.id, token: token.id, channel: a.apiChannelId });
     bAdmin = await login(t.app, b.emails.admin, b.password);
   });
   afterAll(async () => { await t?.drop(); });
@@ -83,6 +85,10 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     'GET /api/v1/reports/sla-compliance': {},
     'GET /api/v1/reports/response-times-by-channel': {},
     'POST /api/v1/conversations/:id/transfer': { params: { id: 'conversation' }, body: { teamId: '00000000-0000-4000-8000-000000000000', note: 'from beta' } },
+    'POST /api/v1/conversations/:id/messages/:messageId/corrections': { params: { id: 'conversation', messageId: 'inbound' }, body: { label: 'sentiment', value: 'positive' } },
+    'GET /api/v1/triage/models': {},
+    'POST /api/v1/triage/models/:id/promote': { params: { id: 'triageModel' } },
+    'POST /api/v1/triage/models/rollback': {},
   };
 
   const protectedRoutes = () => t.app.routeTable.filter((r) => !r.public && r.method !== 'HEAD' && r.url.startsWith('/api/'));
@@ -103,7 +109,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
   });
 
   it('never lets brand B read or change brand A through any route', async () => {
-    const secrets = [ids.conversation, ids.contact, ids.messageId, ids.team, ids.token, ids.channel, 'alpha secret complaint', 'alpha internal note', 'alpha canned secret', ids.canned, 'admin@alpha.test', 'agent@alpha.test'];
+    const secrets = [ids.conversation, ids.contact, ids.messageId, ids.inbound, ids.triageModel, 'alpha-1', ids.team, ids.token, ids.channel, 'alpha secret complaint', 'alpha internal note', 'alpha canned secret', ids.canned, 'admin@alpha.test', 'agent@alpha.test'];
     for (const r of protectedRoutes()) {
       if (r.url === '/api/v1/events' || r.url === '/api/v1/auth/logout') continue; // stream and sign-out checked separately
       const p = plan[`${r.method} ${r.url}`] ?? {};
@@ -120,6 +126,8 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     expect((await t.core.admin.listTeams(a.brandId)).map((x) => x.name)).toEqual(['Alpha team']);
     expect((await t.core.auth.listTokens(a.brandId))[0]?.revokedAt).toBeNull();
     expect((await t.core.canned.list(systemActor(a.brandId))).map((c) => c.text)).toEqual(['alpha canned secret']);
+    expect(await t.core.db.selectFrom('triage_corrections').select('id').where('brand_id', '=', a.brandId).execute()).toEqual([]);
+    expect((await t.core.db.selectFrom('triage_models').select('state').where('id', '=', ids.triageModel ?? '').executeTakeFirstOrThrow()).state).toBe('candidate');
   });
 
   it('does not accept events for brand A\'s channel signed with brand B\'s secret', async () => {

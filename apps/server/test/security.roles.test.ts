@@ -61,6 +61,10 @@ const requires: Record<string, { perm: Permission | null; params?: Record<string
   'GET /api/v1/reports/sla-compliance': { perm: 'analytics:read' },
   'GET /api/v1/reports/response-times-by-channel': { perm: 'analytics:read' },
   'POST /api/v1/conversations/:id/transfer': { perm: 'conversation:assign', params: { id: 'conversation' }, body: { teamId: 'team', note: 'over to you' } },
+  'POST /api/v1/conversations/:id/messages/:messageId/corrections': { perm: 'triage:correct', params: { id: 'conversation', messageId: 'message' }, body: { label: 'sentiment', value: 'negative' } },
+  'GET /api/v1/triage/models': { perm: 'triage:correct' },
+  'POST /api/v1/triage/models/:id/promote': { perm: 'triage:manage', params: { id: 'conversation' } },
+  'POST /api/v1/triage/models/rollback': { perm: 'triage:manage' },
 };
 // Not walked: the event stream never ends (its permission is checked in isolation.test.ts) and
 // sign-out ends the session the walk uses (checked in errors.test.ts).

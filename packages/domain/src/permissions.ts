@@ -7,7 +7,7 @@ export const Permissions = [
   'contact:read', 'contact:update', 'contact:merge',
   'channel:read', 'channel:manage',
   'team:read', 'team:manage', 'user:read', 'user:manage', 'token:manage',
-  'audit:read', 'triage:correct', 'routing:manage', 'sla:manage', 'analytics:read',
+  'audit:read', 'triage:correct', 'triage:manage', 'routing:manage', 'sla:manage', 'analytics:read',
 ] as const;
 export type Permission = (typeof Permissions)[number];
 
@@ -16,7 +16,7 @@ const work: Permission[] = [...read, 'conversation:assign', 'conversation:update
 
 export const RolePermissions: Record<RoleName, ReadonlySet<Permission>> = {
   admin: new Set(Permissions),
-  supervisor: new Set<Permission>([...work, 'conversation:approve', 'contact:merge', 'team:manage', 'audit:read', 'routing:manage', 'sla:manage']),
+  supervisor: new Set<Permission>([...work, 'conversation:approve', 'contact:merge', 'team:manage', 'audit:read', 'routing:manage', 'sla:manage', 'triage:manage']),
   agent: new Set<Permission>([...work, 'conversation:approve', 'contact:merge']),
   // Agency agents work the queue but their public replies wait for a brand agent's approval.
   agency_agent: new Set<Permission>([...work]),

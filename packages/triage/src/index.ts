@@ -18,6 +18,7 @@ export { trainModel, type TrainOptions } from './model/train';
 export { triage } from './infer/triage';
 export { evaluate, measureThroughput, type EvaluateOptions } from './eval/evaluate';
 export { shouldPromote } from './eval/promote';
+export { heldBackSplit, reportMetrics, retrainWithCorrections, rowFromLabels, type RetrainOptions, type RetrainResult } from './model/retrain';
 export { binaryF1, classificationReport, type ClassificationReport } from './eval/metrics';
 export { needsResponseLabel } from './labels';
 export { tokenize, type Token } from './text/tokenize';

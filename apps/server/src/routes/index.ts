@@ -12,9 +12,10 @@ import { ingestRoutes } from './ingest.routes';
 import type { RouteDeps } from './shared';
 import { systemRoutes } from './system.routes';
 import { routingRoutes } from './routing.routes';
+import { triageRoutes } from './triage.routes';
 
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, channelRoutes, webchatRoutes, auditRoutes, eventRoutes, deskRoutes, routingRoutes]) {
+  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, channelRoutes, webchatRoutes, auditRoutes, eventRoutes, deskRoutes, routingRoutes, triageRoutes]) {
     await routes(app, deps);
   }
 }

@@ -72,6 +72,8 @@ export class TriageService {
       const labels = labelsOf(message.triage);
       const oldValue = valueOf(labels[input.label]);
       labels[input.label] = { value, confidence: 1, reasons: ['corrected by an agent'], corrected: { by: actor.userId ?? actor.id, at: now.toISOString(), was: oldValue } };
+      // The desk marks corrected labels from this map (apps/web/src/api/triage.ts).
+      labels.corrections = { ...labelsOf(labels.corrections), [input.label]: value };
       await tx.updateTable('messages').set({ triage: JSON.stringify(labels) }).where('brand_id', '=', actor.brandId).where('id', '=', messageId).execute();
 
       const latest = await tx.selectFrom('messages').select('id').where('brand_id', '=', actor.brandId).where('conversation_id', '=', conversationId)

@@ -10,6 +10,13 @@ export interface SoftmaxOptions {
   seed: number;
   /** V*K multipliers applied to features per class; folded into the returned weights. */
   scale?: Float32Array;
+  /**
+   * Rows from this index on are extra rows (agents' corrections). The base rows are visited in
+   * exactly the order they would be without extras and the extras are slotted in by a separate
+   * random stream, so a few corrections change the model by what they teach rather than by
+   * reshuffling SGD (which alone moved held-back accuracy by a few points).
+   */
+  extraFrom?: number;
 }
 
 export interface LinearHead {
@@ -17,6 +24,18 @@ export interface LinearHead {
   weights: Float32Array;
   bias: Float32Array;
   classes: number;
+}
+
+/** `base` in its order with each of `extras` inserted at a random position. */
+function interleave(base: readonly number[], extras: readonly number[], rand: () => number): number[] {
+  const at = extras.map(() => Math.floor(rand() * (base.length + 1))).sort((x, y) => x - y);
+  const out: number[] = [];
+  let e = 0;
+  for (let i = 0; i <= base.length; i++) {
+    while (e < at.length && at[e] === i) out.push(extras[e++] as number);
+    if (i < base.length) out.push(base[i] as number);
+  }
+  return out;
 }
 
 /** Trains on rows whose label is >= 0; `sampleWeight` scales each row's gradient. */
@@ -33,14 +52,18 @@ export function trainSoftmax(
   const b = new Float32Array(K);
   const scale = opts.scale;
   const z = new Float64Array(K);
-  const order: number[] = [];
-  for (let r = 0; r < labels.length; r++) if ((labels[r] as number) >= 0) order.push(r);
-  if (K < 2 || order.length === 0) return { weights: W, bias: b, classes: K };
+  const extraFrom = opts.extraFrom ?? labels.length;
+  const base: number[] = [];
+  const extras: number[] = [];
+  for (let r = 0; r < labels.length; r++) if ((labels[r] as number) >= 0) (r < extraFrom ? base : extras).push(r);
+  if (K < 2 || base.length + extras.length === 0) return { weights: W, bias: b, classes: K };
   const rand = mulberry32(opts.seed);
-  const totalSteps = opts.epochs * order.length;
+  const extraRand = mulberry32(opts.seed ^ 0x9e3779b9);
+  const totalSteps = opts.epochs * (base.length + extras.length);
   let step = 0;
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
-    shuffleInPlace(order, rand);
+    shuffleInPlace(base, rand);
+    const order = extras.length === 0 ? base : interleave(base, extras, extraRand);
     for (const r of order) {
       const lr = opts.learningRate * (1 - (0.9 * step) / totalSteps);
       step++;

@@ -84,9 +84,10 @@ function headSpecs(rows: readonly LabelledRow[], topicClasses: string[]): HeadSp
   ];
 }
 
-function fitComponents(data: SparseRows, spec: HeadSpec, weight: Float32Array, V: number, hp: Hyper, seed: number): [LinearHead, LinearHead] {
+/** `extras`: how many of the last rows are extra rows (they keep SGD's order of the base rows, see softmax.ts). */
+function fitComponents(data: SparseRows, spec: HeadSpec, weight: Float32Array, V: number, hp: Hyper, seed: number, extras: number): [LinearHead, LinearHead] {
   const K = spec.classes.length;
-  const opts = { epochs: hp.epochs, learningRate: hp.learningRate, l2: hp.l2, seed };
+  const opts = { epochs: hp.epochs, learningRate: hp.learningRate, l2: hp.l2, seed, extraFrom: spec.labels.length - extras };
   const plain = trainSoftmax(data, spec.labels, weight, V, K, opts);
   const scale = nbRatios(data, spec.labels, weight, V, K, hp.nbAlpha);
   const nb = trainSoftmax(data, spec.labels, weight, V, K, { ...opts, seed: seed + 1, scale });
@@ -224,7 +225,7 @@ export function trainModel(rows: LabelledRow[], opts: TrainOptions = {}): Triage
     let mix = 0.5;
     let temperature = 1;
     if (heldIdx.length > 0 && spec.classes.length > 1) {
-      const comps = fitComponents(trainData, { ...spec, labels: pick(spec.labels, trainIdx) }, trainWeight, V, hp, seed + 10 * h);
+      const comps = fitComponents(trainData, { ...spec, labels: pick(spec.labels, trainIdx) }, trainWeight, V, hp, seed + 10 * h, extra.length);
       const cal = calibrate(comps, heldData, pick(spec.labels, heldIdx), spec.classes);
       ({ mix, temperature } = cal);
       metrics[`${spec.name}_accuracy`] = cal.accuracy;
@@ -232,7 +233,7 @@ export function trainModel(rows: LabelledRow[], opts: TrainOptions = {}): Triage
       metrics[`${spec.name}_mix`] = mix;
       progress('train', ++done, total);
     }
-    const final = fitComponents(data, spec, weight, V, hp, seed + 10 * h);
+    const final = fitComponents(data, spec, weight, V, hp, seed + 10 * h, extra.length);
     fitted.push({ head: mixHeads(final[0], final[1], mix), mix, temperature });
     progress('train', ++done, total);
   }
