@@ -24,6 +24,8 @@ export interface ReplayResult {
   agents: number;
   capacity: number;
   needs_response: number;
+  /** Conversations that need a response but have no first-response deadline: 0 when SLA covers all. */
+  needs_response_without_deadline: number;
   sla_warnings: number;
   /** Breach events per metric (first_response, next_response, resolution). */
   sla_breaches_by_metric: Record<string, number>;
@@ -101,6 +103,7 @@ async function summarise(core: Core, brandId: string): Promise<Omit<ReplayResult
   const assigned = await n(sql`select count(*) as n from conversations where brand_id = ${brandId} and assignee_id is not null`);
   const needsResponse = await n(sql`select count(*) as n from conversations where brand_id = ${brandId} and needs_response`);
   const deadlines = await n(sql`select count(*) as n from conversations where brand_id = ${brandId} and sla_clock -> 'metrics' -> 'first_response' ->> 'dueAt' is not null`);
+  const uncovered = await n(sql`select count(*) as n from conversations where brand_id = ${brandId} and needs_response and (sla_clock -> 'metrics' -> 'first_response' ->> 'dueAt') is null`);
   const breaches = await n(sql`select count(*) as n from audit_events where brand_id = ${brandId} and action = 'sla.breached'`);
   const breachDue = await n(sql`select count(*) as n from conversations where brand_id = ${brandId} and (sla_first_response_breached or sla_next_response_breached or sla_resolution_breached)`);
   const breachedConvs = await n(sql`select count(distinct subject_id) as n from audit_events where brand_id = ${brandId} and action = 'sla.breached'`);
@@ -121,7 +124,7 @@ async function summarise(core: Core, brandId: string): Promise<Omit<ReplayResult
   return {
     conversations, routed, assigned, over_capacity: loads.reduce((a, l) => a + Math.max(0, l.load - l.cap), 0), sla_deadlines_set: deadlines, sla_breaches: breaches,
     first_response_p50_min: round(percentile(firsts, 50)), first_response_p90_min: round(percentile(firsts, 90)),
-    needs_response: needsResponse, sla_warnings: warnings, sla_breaches_by_metric: byMetric, sla_breach_due: breachDue, sla_breached_conversations: breachedConvs, escalated, max_agent_load: Math.max(0, ...loads.map((l) => l.load)),
+    needs_response: needsResponse, needs_response_without_deadline: uncovered, sla_warnings: warnings, sla_breaches_by_metric: byMetric, sla_breach_due: breachDue, sla_breached_conversations: breachedConvs, escalated, max_agent_load: Math.max(0, ...loads.map((l) => l.load)),
   };
 }
 
