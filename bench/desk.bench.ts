@@ -134,7 +134,7 @@ export default async function main(argv: string[]): Promise<void> {
 (\`buildApp\` + \`listen\`, API and worker in one process, embedded database) and Debian Chromium (headless,
 playwright-core), signed in as an agent. **Inbox interactive** = \`page.goto('/')\` until the first conversation
 row is on screen (HTML, JS, CSS, \`/api/v1/me\`, the first page of 50). **New inbound visible after ack** = a
-signed generic-API webhook is acknowledged (HTTP 202 received) until the row exists in the page's DOM (SSE event
+signed generic-API webhook is acknowledged (its HTTP response received) until the row exists in the page's DOM (SSE event
 → refetch → render; measured in the page with a MutationObserver on the same clock). Baselines in the same run:
 the list API call alone from Node, and loading a static file in the same tab. ${rounds} rounds each; p50 | p90 in ms.
 

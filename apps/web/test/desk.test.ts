@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, signedIn, type Desk } from './support/browser';
 import { startDeskServer, type DeskServer } from './support/desk-server';
@@ -40,6 +42,10 @@ describe('agent desk in the browser', () => {
     browser = await launchBrowser();
     dana = await signedIn(browser, s.url, s.users.agent.email, s.password);
   });
+  // A failing browser test leaves a screenshot of the agent's page behind, to see what went wrong.
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail' && dana) await dana.page.screenshot({ path: join(tmpdir(), `desk-test-${ctx.task.name.replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
+  });
   afterAll(async () => {
     await browser?.close();
     await s?.close();
@@ -66,7 +72,7 @@ describe('agent desk in the browser', () => {
 
   it('lists the queue and narrows it with search and status filters', async () => {
     const { page } = dana;
-    const rows = page.getByRole('option');
+    const rows = page.getByRole('listbox', { name: 'Conversations' }).getByRole('option');
     await poll(() => rows.count()).toBe(4);
     await page.getByRole('searchbox').fill('refund');
     await poll(() => rows.allTextContents()).toEqual([expect.stringContaining('Maria Garcia')]);
@@ -96,10 +102,10 @@ describe('agent desk in the browser', () => {
     await msg.locator('.reasons li').first().waitFor();
     const profile = page.getByRole('complementary', { name: 'Customer profile' });
     await poll(() => profile.textContent()).toContain('@maria_g');
-    // j moves to the next conversation in the queue, k back.
-    await page.locator('body').press('j');
-    await poll(() => page.url()).not.toContain(conv.maria_g);
+    // k moves up the queue (Maria's is the oldest, at the bottom), j back down.
     await page.locator('body').press('k');
+    await poll(() => page.url()).not.toContain(conv.maria_g);
+    await page.locator('body').press('j');
     await poll(() => page.url()).toContain(conv.maria_g);
   });
 
@@ -137,7 +143,7 @@ describe('agent desk in the browser', () => {
     await poll(async () => (await s.core.db.selectFrom('conversations').select('assignee_id').where('id', '=', conv.maria_g ?? '').executeTakeFirstOrThrow()).assignee_id).toBe(s.users.agent2.id);
     await page.getByRole('button', { name: 'Transfer…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Transfer to a team' });
-    await dialog.getByLabel('Team', { exact: true }).selectOption({ label: 'Refunds' });
+    await dialog.locator('select').selectOption({ label: 'Refunds' });
     await dialog.getByLabel(/Note for the team/).fill('Refund for order 4471 is three weeks late; customer is upset.');
     await dialog.getByRole('button', { name: 'Transfer', exact: true }).click();
     await poll(async () => (await s.core.db.selectFrom('conversations').select('team_id').where('id', '=', conv.maria_g ?? '').executeTakeFirstOrThrow()).team_id).toBe(team.id);
@@ -208,7 +214,7 @@ describe('agent desk in the browser', () => {
     await alex.page.getByLabel('Name', { exact: true }).fill('Baggage');
     await alex.page.getByLabel('Skills', { exact: true }).fill('baggage, lost items');
     await alex.page.getByRole('button', { name: 'Create team' }).click();
-    await alex.page.getByRole('cell', { name: 'Baggage' }).waitFor();
+    await alex.page.getByRole('cell', { name: 'Baggage', exact: true }).waitFor();
     expect((await s.core.admin.listTeams(s.brandId)).find((t) => t.name === 'Baggage')?.skills).toEqual(['baggage', 'lost items']);
 
     await alex.page.getByRole('link', { name: 'Canned responses' }).click();
