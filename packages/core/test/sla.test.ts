@@ -134,4 +134,15 @@ describeEachDb('SLA clocks, the sla.evaluate job, pause and recompute', (kind) =
     // The breached high-priority conversation keeps its breach: history is not rewritten by a new target.
     expect((await row(late))).toMatchObject({ sla_policy: 'test@v2', sla_first_response_breached: true });
   });
+
+  it('stops the clock outside business hours: Friday 16:30 in Berlin with one hour to answer is due Monday 09:30', async () => {
+    const admin: Actor = { ...systemActor(b.brandId), type: 'user', id: b.adminId, userId: b.adminId, role: 'admin' };
+    const w = [{ start: '09:00', end: '17:00' }];
+    await t.core.sla.putHours(admin, null, { timeZone: 'Europe/Berlin', weekly: { mon: w, tue: w, wed: w, thu: w, fri: w } });
+    clock.set('2026-03-06T15:30:00Z'); // Friday 16:30 CET
+    const id = await deliver({ id: 'fri-1', author: 'fritz', text: 'Anyone there?' });
+    const c = await row(id);
+    expect(c.sla_first_response_due_at?.toISOString()).toBe('2026-03-09T08:30:00.000Z');
+    expect(c.sla_next_evaluation_at?.toISOString()).toBe('2026-03-09T08:15:00.000Z'); // 75 % of the hour
+  });
 });
