@@ -17,6 +17,8 @@ describeEachDb('Meta channels end to end', (kind) => {
   const messageByProviderId = (id: string) => t.core.db.selectFrom('messages').selectAll().where('provider_message_id', '=', id).execute();
   const releaseDeliveries = () => sql`update jobs set run_at = now() where name = 'message.deliver' and state = 'queued'`.execute(t.core.db);
   const message = (id: string) => t.core.db.selectFrom('messages').select(['delivery_status', 'delivery_error', 'provider_message_id']).where('id', '=', id).executeTakeFirstOrThrow();
+  const deliverJobOf = async (messageId: string) => (await sql<{ state: string; last_error: string | null; attempts: number }>`
+    select state, last_error, attempts from jobs where name = 'message.deliver' and payload->>'messageId' = ${messageId}`.execute(t.core.db)).rows[0];
   const reply = async (convId: string, text: string, visibility: 'public' | 'private') => {
     const res = await as(t.app, agent)('POST', `/api/v1/conversations/${convId}/replies`, { text, visibility });
     expect(res.statusCode).toBe(200);
@@ -110,7 +112,8 @@ describeEachDb('Meta channels end to end', (kind) => {
       const id = await reply(dmConvId, `Found it (${platform}): you are confirmed on seat 12A.`, 'private');
       await drain();
       const sent = meta.sent.filter((s) => s.kind === 'message' && s.text === `Found it (${platform}): you are confirmed on seat 12A.`);
-      expect(sent).toEqual([expect.objectContaining({ recipientId: leo.id, messagingType: 'RESPONSE', tag: null })]);
+      // The job row rides along so a failure shows why the message did not go out.
+      expect({ sent, job: await deliverJobOf(id) }).toEqual({ sent: [expect.objectContaining({ recipientId: leo.id, messagingType: 'RESPONSE', tag: null })], job: expect.objectContaining({ state: 'done' }) });
       expect((await message(id)).provider_message_id).toBe(sent[0]?.id);
     });
 
@@ -134,7 +137,7 @@ describeEachDb('Meta channels end to end', (kind) => {
       meta.failNext(1, { status: 429 });
       const text = `Rate-limited reply on ${platform}`;
       const id = await reply(convId, text, 'public');
-      await drain();
+      await t.core.worker().runOnce(); // one attempt: the rate limit
       const job = (await sql<{ state: string; run_at: Date }>`select state, run_at from jobs where name = 'message.deliver' and payload->>'messageId' = ${id}`.execute(t.core.db)).rows[0];
       expect(job?.state).toBe('queued');
       expect(meta.sent.filter((s) => s.text === text)).toEqual([]);
