@@ -131,7 +131,7 @@ if (serverUrl) {
       await startServe();
       await startWork();
       const actions: string[] = [];
-      const plan = ['work', 'serve', 'db', 'work', 'serve', 'db', 'both'];
+      const plan = ['work', 'serve', 'db', 'work', 'db', 'both'];
       for (const action of plan) {
         const until = Date.now() + 2000;
         const pumping = pump(until);
