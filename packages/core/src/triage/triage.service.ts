@@ -120,7 +120,7 @@ export class TriageService {
 
   /**
    * Goes back to the model promoted before the current one (or to the shipped default when there
-   * was none); the current one is retired, so it can be promoted again.
+   * was none); the current one is retired, so it can be promoted again by hand.
    */
   async rollback(actor: Actor): Promise<TriageModelSummary[]> {
     const now = this.clock.now();
@@ -128,11 +128,14 @@ export class TriageService {
       const models = await lockModels(uow.tx, actor.brandId);
       const current = models.find((m) => m.state === 'promoted');
       if (!current) throw new EarshotError('EARSHOT_INVALID_STATE', 'the brand already uses the default model');
+      // A stack: the previous model is the one promoted last before the current one was, and it
+      // keeps its promotion time, so rolling back again goes further back (finally to the default).
+      const since = current.promoted_at?.getTime() ?? Infinity;
       const previous = models
-        .filter((m) => m.state === 'retired' && m.promoted_at !== null && m.id !== current.id)
+        .filter((m) => m.state === 'retired' && m.promoted_at !== null && m.promoted_at.getTime() < since)
         .sort((a, b) => (b.promoted_at?.getTime() ?? 0) - (a.promoted_at?.getTime() ?? 0))[0];
       await setModelState(uow.tx, actor.brandId, current.id, 'retired');
-      if (previous) await setModelState(uow.tx, actor.brandId, previous.id, 'promoted', now);
+      if (previous) await setModelState(uow.tx, actor.brandId, previous.id, 'promoted');
       uow.record({ brandId: actor.brandId, actorType: actor.type, actorId: actor.id, action: 'triage.model_rolled_back', subjectType: 'triage_model', subjectId: current.id, before: { modelId: current.id }, after: { modelId: previous?.id ?? null }, at: now });
       uow.onCommit(() => this.bus.publish({ type: 'triage.model_rolled_back', brandId: actor.brandId, at: now.toISOString(), data: { modelId: previous?.id ?? null } }));
     });
