@@ -274,6 +274,7 @@ export default async function run(argv: string[]): Promise<void> {
       '',
       table,
       '',
+      '',
     ].join('\n');
     const docPath = `${root}docs/benchmarks.md`;
     const doc = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '# Benchmarks\n\n';
