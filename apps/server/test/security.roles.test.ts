@@ -60,6 +60,7 @@ const requires: Record<string, { perm: Permission | null; params?: Record<string
   'PUT /api/v1/business-hours': { perm: 'sla:manage', body: { fromGet: 'hours' } },
   'GET /api/v1/reports/sla-compliance': { perm: 'analytics:read' },
   'GET /api/v1/reports/response-times-by-channel': { perm: 'analytics:read' },
+  'POST /api/v1/conversations/:id/calls': { perm: 'conversation:reply', params: { id: 'conversation' }, body: { direction: 'outbound', durationSeconds: 60, summary: 'called back' } },
   'POST /api/v1/conversations/:id/transfer': { perm: 'conversation:assign', params: { id: 'conversation' }, body: { teamId: 'team', note: 'over to you' } },
   'POST /api/v1/conversations/:id/messages/:messageId/corrections': { perm: 'triage:correct', params: { id: 'conversation', messageId: 'message' }, body: { label: 'sentiment', value: 'negative' } },
   'GET /api/v1/triage/models': { perm: 'triage:correct' },
