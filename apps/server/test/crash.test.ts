@@ -127,7 +127,8 @@ describeEachDb('crash and recover (kill -9)', (kind) => {
       expect(await q(sql`select count(*) as n from messages`)).toBe(events);
       expect(await q(sql`select count(distinct provider_message_id) as n from messages`)).toBe(events);
       expect(await q(sql`select count(*) as n from jobs where name = 'ingest.process' and state = 'done'`)).toBe(events);
-      expect(await q(sql`select count(*) as n from jobs where state <> 'done'`)).toBe(0);
+      // No job stuck or dead-lettered by the crashes (recurring jobs such as SLA evaluation stay queued for later).
+      expect(await q(sql`select count(*) as n from jobs where state = 'running' or state = 'dead' or (name = 'ingest.process' and state <> 'done')`)).toBe(0);
       expect(await q(sql`select count(*) as n from audit_events where action = 'message.received'`)).toBe(events);
       expect((await verifyAuditChain(h.db, b.brandId)).ok).toBe(true);
     } finally {
