@@ -24,19 +24,23 @@ async function run(mode: Mode, flags: { port?: string; demo?: boolean }): Promis
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
-  if (mode !== 'serve') {
+  const startWorker = () => {
     worker = rt.core.worker({ onError: (err, job) => { if (job) process.stderr.write(`job ${job.name}#${job.id} failed: ${err instanceof Error ? err.message : String(err)}\n`); } });
     worker.start();
+  };
+  if (mode === 'work') {
+    startWorker();
+    process.stderr.write(`Earshot worker ${worker ? (worker as Worker).id : ''} running. Ctrl-C to stop.\n`);
+    return;
   }
+  // Listen before the workers start: on the embedded database a busy worker shares the one
+  // connection and the event loop, and the server must come up promptly whatever the backlog.
+  app = await buildApp({ core: rt.core, logLevel: config.logLevel, cookieSecure: config.cookieSecure });
+  await app.listen({ port: config.port, host: config.host });
   const seeded = mode === 'start' && config.demo && flags.demo !== false
     ? await seedDemo(rt.core, { dataDir: config.dataDir, adminEmail: config.adminEmail, adminPassword: config.adminPassword })
     : null;
-  if (mode === 'work') {
-    process.stderr.write(`Earshot worker ${worker?.id ?? ''} running. Ctrl-C to stop.\n`);
-    return;
-  }
-  app = await buildApp({ core: rt.core, logLevel: config.logLevel, cookieSecure: config.cookieSecure });
-  await app.listen({ port: config.port, host: config.host });
+  if (mode === 'start') startWorker();
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
@@ -51,6 +55,7 @@ async function run(mode: Mode, flags: { port?: string; demo?: boolean }): Promis
     lines.push(seeded.password ? `  Password:           ${seeded.password}` : '  Password:           (the one you set with EARSHOT_ADMIN_PASSWORD)');
     lines.push(`  (kept in ${seeded.credentialsFile}; API channel secret in ${seeded.apiSecretFile})`);
   }
+  if (seeded?.imported) lines.push(`  The ${seeded.imported} sample tweets are being processed; conversations appear in the inbox as they are.`);
   if (config.secretKeyGenerated) lines.push(`  Note: generated a local EARSHOT_SECRET_KEY in ${config.dataDir}/secret.key; set the variable in production.`);
   process.stderr.write(`${lines.join('\n')}\n\n`);
 }

@@ -53,6 +53,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     } : false,
     bodyLimit: opts.bodyLimit ?? 1_048_576,
     trustProxy: false,
+    // Plugins load while a worker may be busy on the same event loop (embedded database).
+    pluginTimeout: 60_000,
     // A slow client cannot hold a connection forever.
     requestTimeout: opts.timeouts?.request ?? 30_000,
     connectionTimeout: opts.timeouts?.connection ?? 60_000,
