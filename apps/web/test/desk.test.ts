@@ -102,7 +102,9 @@ describe('agent desk in the browser', () => {
     await msg.locator('.reasons li').first().waitFor();
     const profile = page.getByRole('complementary', { name: 'Customer profile' });
     await poll(() => profile.textContent()).toContain('@maria_g');
-    // k moves up the queue (Maria's is the oldest, at the bottom), j back down.
+    // k moves up the queue (Maria's is the oldest, at the bottom), j back down. Keys go to the page,
+    // not to the "Why?" button that still has focus.
+    await page.evaluate(() => { (document.activeElement as HTMLElement | null)?.blur(); });
     await page.locator('body').press('k');
     await poll(() => page.url()).not.toContain(conv.maria_g);
     await page.locator('body').press('j');
