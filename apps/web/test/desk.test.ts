@@ -102,13 +102,20 @@ describe('agent desk in the browser', () => {
     await msg.locator('.reasons li').first().waitFor();
     const profile = page.getByRole('complementary', { name: 'Customer profile' });
     await poll(() => profile.textContent()).toContain('@maria_g');
-    // k moves up the queue (Maria's is the oldest, at the bottom), j back down. Keys go to the page,
-    // not to the "Why?" button that still has focus.
+    // j moves down the queue, k up. The four messages arrived in one batch, so Maria's place in the
+    // list is read from the page: move to her neighbour and back. Keys go to the page, not to the
+    // "Why?" button that still has focus.
+    const order = await page.getByRole('option').evaluateAll((els) => els.map((el) => el.getAttribute('data-conversation-id') ?? ''));
+    const at = order.indexOf(conv.maria_g ?? '');
+    expect(at).toBeGreaterThanOrEqual(0);
+    const up = at > 0;
+    const neighbour = order[up ? at - 1 : at + 1] ?? '';
+    const [away, back] = up ? ['k', 'j'] as const : ['j', 'k'] as const;
     await page.evaluate(() => { (document.activeElement as HTMLElement | null)?.blur(); });
-    await page.locator('body').press('k');
-    await poll(() => page.url()).not.toContain(conv.maria_g);
-    await page.locator('body').press('j');
-    await poll(() => page.url()).toContain(conv.maria_g);
+    await page.locator('body').press(away);
+    await page.waitForURL(`**/c/${neighbour}`);
+    await page.locator('body').press(back);
+    await page.waitForURL(`**/c/${conv.maria_g}`);
   });
 
   it('replies publicly, signed with the agent\'s name', async () => {
