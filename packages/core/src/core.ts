@@ -16,6 +16,7 @@ import { PgEventBus } from './events/pg-event-bus';
 import { ImportService } from './imports/import.service';
 import { CannedService } from './canned/canned.service';
 import { PresenceService } from './presence/presence.service';
+import { MentionService } from './mentions/mention.service';
 import { ingestJob } from './ingest/ingest.job';
 import { IngestService } from './ingest/ingest.service';
 import type { MessageClassifier } from './ingest/message-classifier';
@@ -64,6 +65,7 @@ export class Core {
   readonly imports: ImportService;
   readonly presence: PresenceService;
   readonly canned: CannedService;
+  readonly mentions: MentionService;
   readonly routing: RoutingService;
   readonly sla: SlaService;
   readonly transfers: TransferService;
@@ -92,6 +94,7 @@ export class Core {
     this.imports = new ImportService(this.db, this.channels, this.ingest);
     this.presence = new PresenceService(this.db, bus, this.clock);
     this.canned = new CannedService(this.db, this.clock);
+    this.mentions = new MentionService(this.db, bus, this.clock);
     this.triage = new TriageService(this.db, bus, this.clock, { retrainDebounceMs: this.#retrainDebounceMs(), wakeWorker: () => this.wakeWorkers() });
   }
 
@@ -120,8 +123,8 @@ export class Core {
     const extra = this.opts.hooks?.afterInbound;
     return {
       afterInbound: async (uow, c) => {
-        await this.routing.route(uow, c);
-        await this.sla.refresh(uow, c.conversation.brand_id, c.conversation.id);
+        const routed = await this.routing.route(uow, c);
+        await this.sla.refresh(uow, c.conversation.brand_id, c.conversation.id, { conversation: routed.conversation, ...(c.created ? { createdWith: c.message } : {}) });
         if (extra) await extra(uow, c);
       },
     };

@@ -13,7 +13,17 @@ import type { MessageClassifier } from './message-classifier';
 
 export interface ResolveHooks {
   /** Runs in the same transaction after an inbound message is stored (routing, SLA, …). */
-  afterInbound?: (uow: UnitOfWork, c: { conversation: ConversationRow; message: MessageRow; created: boolean; reopened: boolean }) => Promise<void>;
+  afterInbound?: (uow: UnitOfWork, c: InboundHookContext) => Promise<void>;
+}
+
+/** What the hooks learn about one stored inbound message. */
+export interface InboundHookContext {
+  conversation: ConversationRow;
+  message: MessageRow;
+  created: boolean;
+  reopened: boolean;
+  /** The author's contact was created by this message (so it has no history, tags or merges). */
+  newContact: boolean;
 }
 
 export interface ResolveInput {
@@ -64,8 +74,9 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
     });
     identity = r.identity;
     newContact = r.created;
-    contactId = await resolveContactId(tx, brandId, r.identity.contact_id);
-    if (!conversationId) conversationId = await findOpenForContact(tx, brandId, contactId);
+    // A contact created just now has no merge pointer and no conversations yet: nothing to look up.
+    contactId = newContact ? r.identity.contact_id : await resolveContactId(tx, brandId, r.identity.contact_id);
+    if (!conversationId && !newContact) conversationId = await findOpenForContact(tx, brandId, contactId);
   }
 
   let created = false;
@@ -81,11 +92,11 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
     uow.record({ brandId, actorType: 'channel', actorId: channel.id, action: 'conversation.created', subjectType: 'conversation', subjectId: conv.id, after: { contactId, channelId: channel.id }, at: now });
   }
 
-  const priorInbound = inbound && contactId ? await countRecentInbound(tx, brandId, contactId, new Date(sentAt.getTime() - 7 * 86_400_000)) : 0;
+  const priorInbound = inbound && contactId && !newContact ? await countRecentInbound(tx, brandId, contactId, new Date(sentAt.getTime() - 7 * 86_400_000)) : 0;
   const classification = inbound && input.classifier
     ? await input.classifier.classify({
       brandId, text: m.text, authorFollowers: m.author.followers ?? null, priorInboundCount: priorInbound, threadSize: conv.message_count + 1,
-      isPublic: m.visibility === 'public', model: await promotedModelRef(tx, brandId),
+      isPublic: m.visibility === 'public', model: await uow.cached(`triage-model:${brandId}`, () => promotedModelRef(tx, brandId)),
     })
     : null;
 
@@ -123,7 +134,7 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
   });
   uow.record({ brandId, actorType: 'channel', actorId: channel.id, action: inbound ? 'message.received' : 'message.echoed', subjectType: 'message', subjectId: message.id, after: { conversationId: conv.id, providerMessageId: m.providerMessageId, visibility: m.visibility, newContact }, at: now });
 
-  if (inbound) await input.hooks?.afterInbound?.(uow, { conversation: conv, message, created, reopened });
+  if (inbound) await input.hooks?.afterInbound?.(uow, { conversation: conv, message, created, reopened, newContact });
 
   const at = now.toISOString();
   // The provider id lets a sender (and the ingest benchmark) match what it posted to what the desk heard.

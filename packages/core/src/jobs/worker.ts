@@ -105,7 +105,7 @@ export class Worker {
         order by run_at, id limit ${limit}
         for update skip locked`.execute(tx)).rows;
       if (jobs.length === 0) return 0;
-      root = new UnitOfWork(tx);
+      root = new UnitOfWork(tx).enableReadCache();
       const done: string[] = [];
       for (const job of jobs) {
         const def = this.#defs.get(job.name);

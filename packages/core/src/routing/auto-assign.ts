@@ -3,7 +3,7 @@ import type { EventBus } from '../events/event-bus';
 import type { ConversationRow } from '../conversations/conversation.repository';
 import { updateConversation } from '../conversations/conversation.repository';
 import type { UnitOfWork } from '../shared/unit-of-work';
-import { loadCandidates, lockCursor, lockMemberships, previousAgentOf, saveCursor } from './routing.repository';
+import { loadCandidates, lockCursor, previousAgentOf, saveCursor } from './routing.repository';
 
 export interface AutoAssignInput {
   conversation: ConversationRow;
@@ -30,11 +30,10 @@ export async function autoAssign(uow: UnitOfWork, input: AutoAssignInput): Promi
   const c = input.conversation;
   const scope = input.teamId ?? 'brand';
   const lastAgentId = await lockCursor(tx, c.brand_id, scope);
-  let agents = await loadCandidates(tx, c.brand_id, input.teamId);
-  await lockMemberships(tx, c.brand_id, agents.map((a) => a.id));
-  agents = await loadCandidates(tx, c.brand_id, input.teamId); // reread under the locks
+  let agents = await loadCandidates(tx, c.brand_id, input.teamId, { lock: true });
   if (input.excludeAgentId) agents = agents.filter((a) => a.id !== input.excludeAgentId);
-  const previousAgentId = input.sticky === false ? null : await previousAgentOf(tx, c.brand_id, c.contact_id, c.id);
+  // Only an online agent can take it, so without one there is no previous agent worth looking up.
+  const previousAgentId = input.sticky === false || !agents.some((a) => a.availability === 'online') ? null : await previousAgentOf(tx, c.brand_id, c.contact_id, c.id);
   const r = pickAgent({ agents, channelKind: input.channelKind, skill: input.skill ?? null, previousAgentId, cursor: { lastAgentId } });
   if (r.cursor.lastAgentId !== lastAgentId) await saveCursor(tx, c.brand_id, scope, r.cursor.lastAgentId);
   if (r.agentId && r.agentId !== c.assignee_id) {

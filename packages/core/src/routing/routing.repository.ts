@@ -19,6 +19,8 @@ export async function insertRuleSet(ex: Executor, brandId: string, version: numb
 
 /** Locks (creating if needed) the round-robin cursor of one pool; assignments in a pool are serialised by it. */
 export async function lockCursor(ex: Executor, brandId: string, scope: string): Promise<string | null> {
+  const existing = await ex.selectFrom('routing_cursors').select('last_agent_id').where('brand_id', '=', brandId).where('scope', '=', scope).forUpdate().executeTakeFirst();
+  if (existing) return existing.last_agent_id;
   await ex.insertInto('routing_cursors').values({ brand_id: brandId, scope, last_agent_id: null }).onConflict((oc) => oc.columns(['brand_id', 'scope']).doNothing()).execute();
   const r = await ex.selectFrom('routing_cursors').select('last_agent_id').where('brand_id', '=', brandId).where('scope', '=', scope).forUpdate().executeTakeFirstOrThrow();
   return r.last_agent_id;
@@ -30,16 +32,19 @@ export async function saveCursor(ex: Executor, brandId: string, scope: string, l
 
 /**
  * Agents who may take work in a pool (a team's members, or every working member of the brand),
- * with availability, skills, capacity and current open load per channel kind.
+ * with availability, skills, capacity and current open load per channel kind. Only online agents
+ * can take work, so only their load is counted (an offline agent's is left empty). With `lock`,
+ * the members' rows are locked in user id order first, so two transactions assigning in the same
+ * pool see each other's load and never both fill an agent's last slot.
  */
-export async function loadCandidates(ex: Executor, brandId: string, teamId: string | null): Promise<AgentCandidate[]> {
+export async function loadCandidates(ex: Executor, brandId: string, teamId: string | null, opts: { lock?: boolean } = {}): Promise<AgentCandidate[]> {
   let q = ex.selectFrom('memberships as m').select(['m.user_id', 'm.availability', 'm.skills', 'm.capacity'])
     .where('m.brand_id', '=', brandId).where('m.role', '!=', 'viewer');
   if (teamId) q = q.where('m.user_id', 'in', ex.selectFrom('team_members').select('user_id').where('brand_id', '=', brandId).where('team_id', '=', teamId));
-  const members = await q.orderBy('m.user_id').execute();
-  if (members.length === 0) return [];
-  const ids = members.map((m) => m.user_id);
-  const load = (await sql<{ assignee_id: string; kind: string; settings: Record<string, unknown>; n: string }>`
+  q = q.orderBy('m.user_id');
+  const members = await (opts.lock ? q.forUpdate() : q).execute();
+  const ids = members.filter((m) => m.availability === 'online').map((m) => m.user_id);
+  const load = ids.length === 0 ? [] : (await sql<{ assignee_id: string; kind: string; settings: Record<string, unknown>; n: string }>`
     select c.assignee_id, ch.kind, ch.settings, count(*) as n
     from conversations c join channels ch on ch.id = c.channel_id
     where c.brand_id = ${brandId} and c.assignee_id = any(${ids}::uuid[]) and c.status in ('open', 'pending')
@@ -54,12 +59,6 @@ export async function loadCandidates(ex: Executor, brandId: string, teamId: stri
     const cap = AgentCapacity.safeParse(m.capacity);
     return { id: m.user_id, availability: m.availability, skills: m.skills, capacity: cap.success ? cap.data : { default: 10 }, openByChannel };
   });
-}
-
-/** Locks the candidates' membership rows (in id order) so two transactions never both fill the last slot. */
-export async function lockMemberships(ex: Executor, brandId: string, userIds: string[]): Promise<void> {
-  if (userIds.length === 0) return;
-  await sql`select user_id from memberships where brand_id = ${brandId} and user_id = any(${userIds}::uuid[]) order by user_id for update`.execute(ex);
 }
 
 /** The agent who last handled another conversation of this contact (for sticky assignment). */

@@ -33,7 +33,13 @@ export interface RoutingRecord {
 
 export interface RuleSetView { version: number; isDefault: boolean; rules: RoutingRule[]; updatedAt: string | null }
 
-export interface InboundContext { conversation: ConversationRow; message: MessageRow; created: boolean; reopened: boolean }
+export interface InboundContext {
+  conversation: ConversationRow; message: MessageRow; created: boolean; reopened: boolean;
+  /** The contact was created by this message: no tags, attributes, earlier conversations or agent to look up. */
+  newContact?: boolean;
+}
+
+const NEW_CONTACT = { tags: [] as string[], attributes: {} as Record<string, unknown>, vip: false };
 
 /**
  * Routes inbound messages with the brand's rules (pure evaluation in `packages/domain`), applies
@@ -45,7 +51,11 @@ export class RoutingService {
 
   constructor(private readonly db: Kysely<DB>, private readonly bus: EventBus, private readonly clock: Clock) {}
 
-  async #rulesInForce(ex: Executor, brandId: string): Promise<{ version: number; compiled: CompiledRuleSet }> {
+  async #rulesInForce(uow: UnitOfWork, brandId: string): Promise<{ version: number; compiled: CompiledRuleSet }> {
+    return uow.cached(`routing-rules:${brandId}`, () => this.#loadRules(uow.tx, brandId));
+  }
+
+  async #loadRules(ex: Executor, brandId: string): Promise<{ version: number; compiled: CompiledRuleSet }> {
     const head = await ex.selectFrom('routing_rule_sets').select('version').where('brand_id', '=', brandId).orderBy('version', 'desc').limit(1).executeTakeFirst();
     if (!head) return { version: 0, compiled: this.#defaultCompiled };
     const key = `${brandId}:${head.version}`;
@@ -64,20 +74,21 @@ export class RoutingService {
   }
 
   /** ResolveHooks.afterInbound: evaluate the rules for one inbound message and apply the actions. */
-  async route(uow: UnitOfWork, ctx: InboundContext): Promise<RoutingRecord> {
+  async route(uow: UnitOfWork, ctx: InboundContext): Promise<{ record: RoutingRecord; conversation: ConversationRow }> {
     const { tx } = uow;
     const now = this.clock.now();
     const conv = ctx.conversation;
     const brandId = conv.brand_id;
-    const channelKind = await this.channelKindOf(tx, conv.channel_id);
-    const contact = await tx.selectFrom('contacts').select(['tags', 'attributes', 'vip']).where('brand_id', '=', brandId).where('id', '=', conv.contact_id).executeTakeFirstOrThrow();
-    const hours = await hoursFor(tx, brandId, conv.team_id);
-    const repeatContacts = await countPriorConversations(tx, brandId, conv.contact_id, conv.id, new Date(ctx.message.sent_at.getTime() - REPEAT_WINDOW_MS));
+    const channelKind = await uow.cached(`channel-kind:${conv.channel_id}`, () => this.channelKindOf(tx, conv.channel_id));
+    const contact = ctx.newContact ? NEW_CONTACT
+      : await tx.selectFrom('contacts').select(['tags', 'attributes', 'vip']).where('brand_id', '=', brandId).where('id', '=', conv.contact_id).executeTakeFirstOrThrow();
+    const hours = await uow.cached(`hours:${brandId}:${conv.team_id ?? ''}`, () => hoursFor(tx, brandId, conv.team_id));
+    const repeatContacts = ctx.newContact ? 0 : await countPriorConversations(tx, brandId, conv.contact_id, conv.id, new Date(ctx.message.sent_at.getTime() - REPEAT_WINDOW_MS));
     const facts = buildFacts({
       channelKind, visibility: ctx.message.visibility, text: ctx.message.text, triage: ctx.message.triage, followers: ctx.message.author_followers,
       contact: { tags: contact.tags, attributes: contact.attributes, vip: contact.vip }, repeatContacts, insideBusinessHours: isWithinBusinessHours(now, hours.hours),
     });
-    const { version, compiled } = await this.#rulesInForce(tx, brandId);
+    const { version, compiled } = await this.#rulesInForce(uow, brandId);
     const ev = evaluateRules(compiled, facts);
     const a = ev.actions;
 
@@ -87,18 +98,22 @@ export class RoutingService {
       // Recorded under the same action as a manual change: the SLA event log reads it.
       uow.record({ brandId, actorType: 'system', actorId: ACTOR_ID, action: 'conversation.priority_changed', subjectType: 'conversation', subjectId: conv.id, before: { priority: conv.priority }, after: { priority: a.priority, by: 'routing' }, at: now });
     }
-    const team = conv.team_id ? null : await this.#resolveTeam(tx, brandId, a);
+    const team = conv.team_id ? null : await this.#resolveTeam(uow, brandId, a);
     if (team?.teamId) set.team_id = team.teamId;
     const newEscalation = a.escalate && !conv.tags.includes('escalated');
     const tags = [...new Set([...conv.tags, ...a.tags.map((t) => t.toLowerCase()), ...(newEscalation ? ['escalated'] : [])])].sort();
     if (tags.join('\n') !== [...conv.tags].sort().join('\n')) set.tags = tags;
     const noResponseNeeded = ctx.created && a.noResponseNeeded;
     if (noResponseNeeded) set.needs_response = false;
-    let current = Object.keys(set).length ? await updateConversation(tx, brandId, conv.id, set) : conv;
+    // The changes are written once, with the routing record, at the end; until then they live on this copy.
+    let current: ConversationRow = {
+      ...conv, priority: set.priority ?? conv.priority, team_id: set.team_id ?? conv.team_id, tags: set.tags ?? conv.tags,
+      needs_response: noResponseNeeded ? false : conv.needs_response,
+    };
 
     let assignment: RoutingRecord['assignment'] = null;
     if (a.assign && !current.assignee_id && current.status !== 'resolved') {
-      const r = await this.#assign(uow, current, channelKind, a, now);
+      const r = await this.#assign(uow, current, channelKind, a, now, !ctx.newContact);
       assignment = { agentId: r.agentId, reason: r.reason, explanation: r.explanation };
       if (r.agentId) current = { ...current, assignee_id: r.agentId };
     }
@@ -112,7 +127,7 @@ export class RoutingService {
       team, assignment, escalations: a.escalationReasons, incidentId: a.incidentId, noResponseNeeded, explanation: '',
     };
     record.explanation = explain(record);
-    await updateConversation(tx, brandId, conv.id, { routing: JSON.stringify(record) });
+    current = await updateConversation(tx, brandId, conv.id, { ...set, routing: JSON.stringify(record) });
     uow.record({ brandId, actorType: 'system', actorId: ACTOR_ID, action: 'conversation.routed', subjectType: 'conversation', subjectId: conv.id, after: { messageId: ctx.message.id, ruleSetVersion: version, matched: record.matched.map((m) => m.ruleId), explanation: record.explanation, changes: { ...set, tags: set.tags } }, at: now });
     if (newEscalation) {
       uow.record({ brandId, actorType: 'system', actorId: ACTOR_ID, action: 'conversation.escalated', subjectType: 'conversation', subjectId: conv.id, after: { reasons: a.escalationReasons }, at: now });
@@ -122,13 +137,13 @@ export class RoutingService {
       this.bus.publish({ type: 'conversation.routed', brandId, conversationId: conv.id, at, data: { explanation: record.explanation } });
       if (newEscalation) this.bus.publish({ type: 'conversation.escalated', brandId, conversationId: conv.id, at, data: { reasons: a.escalationReasons } });
     });
-    return record;
+    return { record, conversation: current };
   }
 
   /** A skill names the brand's first team (by name) that has it; a team id must be the brand's. */
-  async #resolveTeam(ex: Executor, brandId: string, a: RoutingActions): Promise<RoutingRecord['team']> {
+  async #resolveTeam(uow: UnitOfWork, brandId: string, a: RoutingActions): Promise<RoutingRecord['team']> {
     if (!a.team) return null;
-    const teams = await teamsOf(ex, brandId);
+    const teams = await uow.cached(`teams:${brandId}`, () => teamsOf(uow.tx, brandId));
     if ('teamId' in a.team) {
       const id = a.team.teamId;
       const t = teams.find((x) => x.id === id);
@@ -139,7 +154,7 @@ export class RoutingService {
     return t ? { teamId: t.id, explanation: `team ${t.name} (skill ${skill})` } : { teamId: null, explanation: `no team has the skill ${skill}` };
   }
 
-  async #assign(uow: UnitOfWork, conv: ConversationRow, channelKind: ChannelKind, a: RoutingActions, now: Date): Promise<PickAgentResult> {
+  async #assign(uow: UnitOfWork, conv: ConversationRow, channelKind: ChannelKind, a: RoutingActions, now: Date, sticky: boolean): Promise<PickAgentResult> {
     const target = a.assign;
     if (target?.mode === 'agent') {
       const agent = (await loadCandidates(uow.tx, conv.brand_id, null)).find((x) => x.id === target.agentId);
@@ -150,12 +165,12 @@ export class RoutingService {
       uow.record({ brandId: conv.brand_id, actorType: 'system', actorId: ACTOR_ID, action: 'conversation.assigned', subjectType: 'conversation', subjectId: conv.id, before: { assigneeId: null }, after: { assigneeId: agent.id, reason: 'rule' }, at: now });
       return { agentId: agent.id, reason: 'most_free_capacity', explanation: `assigned to ${agent.id} by rule`, cursor: { lastAgentId: null } };
     }
-    return autoAssign(uow, { conversation: conv, channelKind, teamId: conv.team_id, skill: target?.mode === 'auto' ? target.skill ?? null : null, actorId: ACTOR_ID, now, bus: this.bus });
+    return autoAssign(uow, { conversation: conv, channelKind, teamId: conv.team_id, skill: target?.mode === 'auto' ? target.skill ?? null : null, sticky, actorId: ACTOR_ID, now, bus: this.bus });
   }
 
   /** Auto-assignment for a conversation already locked by the caller (transfer, SLA escalation). */
   async reassign(uow: UnitOfWork, conv: ConversationRow, opts: { excludeAgentId?: string | null; sticky?: boolean } = {}): Promise<PickAgentResult> {
-    const channelKind = await this.channelKindOf(uow.tx, conv.channel_id);
+    const channelKind = await uow.cached(`channel-kind:${conv.channel_id}`, () => this.channelKindOf(uow.tx, conv.channel_id));
     return autoAssign(uow, { conversation: conv, channelKind, teamId: conv.team_id, excludeAgentId: opts.excludeAgentId ?? null, sticky: opts.sticky ?? false, actorId: ACTOR_ID, now: this.clock.now(), bus: this.bus });
   }
 

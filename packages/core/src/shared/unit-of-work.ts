@@ -9,11 +9,45 @@ export type Executor = Kysely<DB> | Transaction<DB>;
  * brand order so two transactions never take the per-brand chain locks in opposite orders) and
  * notifications that go out only after commit.
  */
+/** Values loaded once per key; a failed load is forgotten so the next caller tries again. */
+export class ReadCache {
+  readonly #m = new Map<string, Promise<unknown>>();
+
+  get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let p = this.#m.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = load();
+      this.#m.set(key, p);
+      p.catch(() => this.#m.delete(key));
+    }
+    return p;
+  }
+}
+
 export class UnitOfWork {
   readonly audit: AuditEntry[] = [];
   readonly afterCommit: (() => void)[] = [];
+  /**
+   * Brand configuration read once per unit of work (routing rules' version, SLA policy, business
+   * hours, channel kind, triage model): a worker batch enables it so a hundred messages of one
+   * brand do not re-read the same rows a hundred times. Shared with children. Off by default:
+   * a transaction that writes configuration must see its own writes.
+   */
+  #readCache: ReadCache | null;
 
-  constructor(readonly tx: Transaction<DB>) {}
+  constructor(readonly tx: Transaction<DB>, readCache: ReadCache | null = null) {
+    this.#readCache = readCache;
+  }
+
+  enableReadCache(): this {
+    this.#readCache ??= new ReadCache();
+    return this;
+  }
+
+  /** `load()` once per key while the read cache is on; every time when it is off. */
+  cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    return this.#readCache ? this.#readCache.get(key, load) : load();
+  }
 
   record(entry: AuditEntry): void {
     this.audit.push(entry);
@@ -25,7 +59,7 @@ export class UnitOfWork {
 
   /** A child for one step that may be rolled back to a savepoint without losing the parent's work. */
   child(tx: Transaction<DB>): UnitOfWork {
-    return new UnitOfWork(tx);
+    return new UnitOfWork(tx, this.#readCache);
   }
 
   adopt(child: UnitOfWork): void {

@@ -4,13 +4,13 @@ import {
   type ChannelFairnessRow, type ChannelKind, type ComplianceGroupBy, type ComplianceRow, type SlaClock, type SlaEvent, type SlaMetric,
 } from '@earshot/domain';
 import type { EventBus } from '../events/event-bus';
-import { updateConversation, type ConversationRow } from '../conversations/conversation.repository';
+import { updateConversation, type ConversationRow, type MessageRow } from '../conversations/conversation.repository';
 import type { RoutingService } from '../routing/routing.service';
 import { queueTemplateReply } from '../routing/auto-reply';
 import { effectiveChannelKind } from '../routing/channel-kind';
 import type { Actor } from '../shared/actor';
 import type { Clock } from '../shared/clock';
-import { transact, type Executor, type UnitOfWork } from '../shared/unit-of-work';
+import { ReadCache, transact, type Executor, type UnitOfWork } from '../shared/unit-of-work';
 import { clockFor, columnsOf, NO_SLA, transitionKeys, type SlaColumns } from './sla.clock';
 import { buildSlaEvents, loadLogs, pendingAudit, PRIORITY_ACTION } from './sla.events';
 import { hoursFor, ownHours, ownPolicy, policyFor, saveHours, savePolicy, teamExists, type HoursInForce, type PolicyInForce } from './sla.repository';
@@ -24,24 +24,27 @@ interface Computed { clock: SlaClock; events: SlaEvent[]; policy: PolicyInForce;
 
 export interface PolicyView { teamId: string | null; version: number; isDefault: boolean; policy: SlaPolicy }
 export interface HoursView { teamId: string | null; isDefault: boolean; hours: BusinessHours }
+/** What the caller already holds, to save reading it again (the ingest path passes both). */
+export interface RefreshHints {
+  /** The conversation row as the caller just wrote it in this transaction. */
+  conversation?: ConversationRow;
+  /** The conversation was created in this transaction with this one message. */
+  createdWith?: MessageRow;
+}
 export interface RecomputeResult { conversations: number; changed: number }
 
-/** Policy and hours per team, loaded once per batch. */
+/** Policy and hours per team, loaded once per batch (a recompute) or per worker batch (the unit of work's read cache). */
 class Scope {
-  readonly #p = new Map<string, PolicyInForce>();
-  readonly #h = new Map<string, HoursInForce>();
-  constructor(private readonly ex: Executor, private readonly brandId: string) {}
-  async policy(teamId: string | null): Promise<PolicyInForce> {
-    const k = teamId ?? '';
-    let p = this.#p.get(k);
-    if (!p) { p = await policyFor(this.ex, this.brandId, teamId); this.#p.set(k, p); }
-    return p;
+  readonly #cache: Pick<UnitOfWork, 'cached'>;
+  constructor(private readonly ex: Executor, private readonly brandId: string, uow?: UnitOfWork) {
+    const own = new ReadCache();
+    this.#cache = uow ?? { cached: (key, load) => own.get(key, load) };
   }
-  async hours(teamId: string | null): Promise<HoursInForce> {
-    const k = teamId ?? '';
-    let h = this.#h.get(k);
-    if (!h) { h = await hoursFor(this.ex, this.brandId, teamId); this.#h.set(k, h); }
-    return h;
+  policy(teamId: string | null): Promise<PolicyInForce> {
+    return this.#cache.cached(`sla-policy:${this.brandId}:${teamId ?? ''}`, () => policyFor(this.ex, this.brandId, teamId));
+  }
+  hours(teamId: string | null): Promise<HoursInForce> {
+    return this.#cache.cached(`hours:${this.brandId}:${teamId ?? ''}`, () => hoursFor(this.ex, this.brandId, teamId));
   }
 }
 
@@ -77,10 +80,12 @@ export class SlaService {
     return effectiveChannelKind(ch.kind, ch.settings);
   }
 
-  async #liveCompute(uow: UnitOfWork, conv: ConversationRow, now: Date): Promise<Computed | null> {
-    const logs = await loadLogs(uow.tx, conv.brand_id, [conv.id]);
+  async #liveCompute(uow: UnitOfWork, conv: ConversationRow, now: Date, createdWith?: MessageRow): Promise<Computed | null> {
+    // A conversation created in this transaction has one message and no stored audit rows yet.
+    const logs = createdWith ? { messages: [createdWith], audit: [] } : await loadLogs(uow.tx, conv.brand_id, [conv.id]);
     logs.audit.push(...pendingAudit(uow.audit, conv.id));
-    return this.#compute(new Scope(uow.tx, conv.brand_id), conv, await this.#channelKind(uow.tx, conv.channel_id), logs, now);
+    const channelKind = await uow.cached(`channel-kind:${conv.channel_id}`, () => this.#channelKind(uow.tx, conv.channel_id));
+    return this.#compute(new Scope(uow.tx, conv.brand_id, uow), conv, channelKind, logs, now);
   }
 
   /**
@@ -88,11 +93,11 @@ export class SlaService {
    * store its clock, and schedule `sla.evaluate` for the next time-driven change — now, if a
    * warning or breach is due and not yet raised. Call inside the change's transaction.
    */
-  async refresh(uow: UnitOfWork, brandId: string, conversationId: string): Promise<SlaClock | null> {
-    const conv = await uow.tx.selectFrom('conversations').selectAll().where('brand_id', '=', brandId).where('id', '=', conversationId).executeTakeFirst();
+  async refresh(uow: UnitOfWork, brandId: string, conversationId: string, known: RefreshHints = {}): Promise<SlaClock | null> {
+    const conv = known.conversation ?? await uow.tx.selectFrom('conversations').selectAll().where('brand_id', '=', brandId).where('id', '=', conversationId).executeTakeFirst();
     if (!conv) return null;
     const now = this.clock.now();
-    const c = await this.#liveCompute(uow, conv, now);
+    const c = await this.#liveCompute(uow, conv, now, known.createdWith);
     await this.#store(uow.tx, conv, c, now);
     if (!c) return null;
     const raised = new Set(conv.sla_raised);
