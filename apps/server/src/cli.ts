@@ -6,6 +6,7 @@ import { registerTriageCommands } from './commands/triage.command';
 import { registerDevCommands } from './commands/dev.command';
 import { registerReplayCommands } from './commands/replay.command';
 import { registerSlaCommands } from './commands/sla.command';
+import { registerImportCommands } from './commands/import.command';
 
 const program = new Command('earshot')
   .description('Earshot — the open-source social customer care desk')
@@ -14,6 +15,7 @@ const program = new Command('earshot')
 
 registerServerCommands(program);
 registerAdminCommands(program);
+registerImportCommands(program);
 registerTriageCommands(program);
 registerDevCommands(program);
 registerReplayCommands(program);

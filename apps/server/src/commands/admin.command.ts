@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { RoleEnum } from '@earshot/domain';
 import { exportAudit, systemActor, verifyAuditChain, verifyAllBrands } from '@earshot/core';
 import { loadConfig } from '../config';
 import { openRuntime } from '../runtime';
-import { progress } from '../progress';
 import { DEMO_BRAND } from '../demo';
 
-async function withRuntime<T>(fn: (rt: Awaited<ReturnType<typeof openRuntime>>) => Promise<T>): Promise<T> {
+export async function withRuntime<T>(fn: (rt: Awaited<ReturnType<typeof openRuntime>>) => Promise<T>): Promise<T> {
   const rt = await openRuntime(loadConfig(), { quiet: true, classifier: null });
   try {
     return await fn(rt);
@@ -16,7 +14,7 @@ async function withRuntime<T>(fn: (rt: Awaited<ReturnType<typeof openRuntime>>) 
   }
 }
 
-async function brandId(rt: Awaited<ReturnType<typeof openRuntime>>, slug: string): Promise<string> {
+export async function brandId(rt: Awaited<ReturnType<typeof openRuntime>>, slug: string): Promise<string> {
   const b = await rt.core.admin.findBrandBySlug(slug);
   if (b) return b.id;
   return (await rt.core.admin.ensureBrand({ slug, name: slug === DEMO_BRAND.slug ? DEMO_BRAND.name : slug, timezone: DEMO_BRAND.timezone })).brand.id;
@@ -45,31 +43,6 @@ export function registerAdminCommands(program: Command): void {
         const id = await brandId(rt, o.brand);
         const u = await rt.core.admin.upsertUser(systemActor(id, 'cli'), { email: o.email, name: o.name, password, role: role.data });
         process.stdout.write(`${JSON.stringify({ id: u.id, email: u.email, role: u.role, brand: o.brand })}\n`);
-      });
-    });
-
-  const imp = program.command('import').description('import archives through the ingest pipeline');
-  imp.command('twcs <file>').description('import a TWCS-format CSV (Customer Support on Twitter) as conversations')
-    .option('--brand <slug>', 'brand slug', DEMO_BRAND.slug)
-    .action(async (file: string, o: { brand: string }) => {
-      const csv = readFileSync(file, 'utf8');
-      await withRuntime(async (rt) => {
-        const id = await brandId(rt, o.brand);
-        const bar = progress('Storing events');
-        const r = await rt.core.imports.importTwcs(systemActor(id, 'cli'), csv, (p) => bar.update(p.done, p.total));
-        bar.done();
-        const worker = rt.core.worker();
-        const total = r.accepted;
-        const bar2 = progress('Processing');
-        let done = 0;
-        for (;;) {
-          const n = await worker.runOnce();
-          if (n === 0) break;
-          done += n;
-          bar2.update(Math.min(done, total), total);
-        }
-        bar2.done();
-        process.stdout.write(`${JSON.stringify({ rows: r.rows, accepted: r.accepted, duplicates: r.duplicates, processed: worker.stats.processed, failed: worker.stats.failed })}\n`);
       });
     });
 
