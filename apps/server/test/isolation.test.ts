@@ -25,7 +25,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     await t.core.worker().drain();
     const conv = await t.core.db.selectFrom('conversations').select(['id', 'contact_id']).where('brand_id', '=', a.brandId).executeTakeFirstOrThrow();
     const actorA = systemActor(a.brandId);
-    const note = await t.core.conversations.addNote({ ...actorA, userId: a.adminId }, conv.id, 'alpha internal note');
+    const note = await t.core.conversations.addNote({ ...actorA, userId: a.adminId }, conv.id, 'alpha internal note', [a.agentId]);
     const team = await t.core.admin.createTeam(actorA, { name: 'Alpha team', skills: [], memberIds: [] });
     const token = await t.core.auth.createToken({ ...actorA, userId: a.adminId }, { name: 'alpha token', scopes: ['conversation:read'] });
     const canned = await t.core.canned.create({ ...actorA, userId: a.adminId }, { title: 'Alpha canned', text: 'alpha canned secret' });
@@ -89,6 +89,8 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     'GET /api/v1/triage/models': {},
     'POST /api/v1/triage/models/:id/promote': { params: { id: 'triageModel' } },
     'POST /api/v1/triage/models/rollback': {},
+    'GET /api/v1/mentions': {},
+    'POST /api/v1/mentions/read': { body: {} },
   };
 
   const protectedRoutes = () => t.app.routeTable.filter((r) => !r.public && r.method !== 'HEAD' && r.url.startsWith('/api/'));
@@ -127,6 +129,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     expect((await t.core.auth.listTokens(a.brandId))[0]?.revokedAt).toBeNull();
     expect((await t.core.canned.list(systemActor(a.brandId))).map((c) => c.text)).toEqual(['alpha canned secret']);
     expect(await t.core.db.selectFrom('triage_corrections').select('id').where('brand_id', '=', a.brandId).execute()).toEqual([]);
+    expect((await t.core.db.selectFrom('note_mentions').select('read_at').where('brand_id', '=', a.brandId).execute()).map((m) => m.read_at)).toEqual([null]);
     expect((await t.core.db.selectFrom('triage_models').select('state').where('id', '=', ids.triageModel ?? '').executeTakeFirstOrThrow()).state).toBe('candidate');
   });
 

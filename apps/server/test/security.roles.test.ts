@@ -66,6 +66,8 @@ const requires: Record<string, { perm: Permission | null; params?: Record<string
   'GET /api/v1/triage/models': { perm: 'triage:correct' },
   'POST /api/v1/triage/models/:id/promote': { perm: 'triage:manage', params: { id: 'conversation' } },
   'POST /api/v1/triage/models/rollback': { perm: 'triage:manage' },
+  'GET /api/v1/mentions': { perm: 'conversation:read' },
+  'POST /api/v1/mentions/read': { perm: 'conversation:read', body: {} },
 };
 // Not walked: the event stream never ends (its permission is checked in isolation.test.ts) and
 // sign-out ends the session the walk uses (checked in errors.test.ts).

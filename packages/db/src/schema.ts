@@ -100,6 +100,16 @@ export interface TriageModelsTable {
   baseline_metrics: Json<Record<string, number | null>> | null; corrections: Generated<number>; state: TriageModelState;
   promoted_at: Timestamp | null; created_at: CreatedAt;
 }
+export interface NoteMentionsTable {
+  brand_id: string; message_id: string; conversation_id: string; user_id: string; author_user_id: string | null;
+  created_at: CreatedAt; read_at: Timestamp | null;
+}
+export type IncidentStatus = 'open' | 'resolved';
+export interface IncidentsTable {
+  id: Generated<string>; brand_id: string; title: string; status: Generated<IncidentStatus>; created_by: string | null;
+  created_at: CreatedAt; updated_at: Generated<Date>; resolved_at: Timestamp | null;
+}
+export interface ConversationIncidentsTable { brand_id: string; conversation_id: string; incident_id: string; linked_by: string | null; linked_at: Generated<Date> }
 export interface SchemaMigrationsTable { version: number; name: string; applied_at: Generated<Date> }
 
 export interface DB {
@@ -111,4 +121,5 @@ export interface DB {
   routing_rule_sets: RoutingRuleSetsTable; sla_policies: SlaPoliciesTable; business_hours: BusinessHoursTable; routing_cursors: RoutingCursorsTable;
   canned_responses: CannedResponsesTable;
   triage_corrections: TriageCorrectionsTable; triage_models: TriageModelsTable;
+  note_mentions: NoteMentionsTable; incidents: IncidentsTable; conversation_incidents: ConversationIncidentsTable;
 }

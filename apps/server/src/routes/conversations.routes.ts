@@ -47,8 +47,12 @@ export async function conversationRoutes(app: FastifyInstance, { core }: RouteDe
   r.post('/api/v1/conversations/:id/tags', { schema: { tags, summary: 'Replace tags', params: IdParams, body: z.strictObject({ tags: z.array(z.string().min(1).max(64)).max(50) }), response: { 200: ConversationView, ...authErrors } } },
     async (req) => core.conversations.setTags(req.can('conversation:update'), req.params.id, req.body.tags));
 
-  r.post('/api/v1/conversations/:id/notes', { schema: { tags, summary: 'Add an internal note', params: IdParams, body: z.strictObject({ text: z.string().trim().min(1).max(10_000) }), response: { 200: MessageView, ...authErrors } } },
-    async (req) => core.conversations.addNote(req.can('conversation:note'), req.params.id, req.body.text));
+  r.post('/api/v1/conversations/:id/notes', {
+    schema: {
+      tags, summary: 'Add an internal note; `mentions` (user ids of this brand) notify those colleagues', params: IdParams,
+      body: z.strictObject({ text: z.string().trim().min(1).max(10_000), mentions: z.array(z.uuid('must be a UUID')).max(50).optional() }), response: { 200: MessageView, ...authErrors },
+    },
+  }, async (req) => core.conversations.addNote(req.can('conversation:note'), req.params.id, req.body.text, req.body.mentions));
 
   r.post('/api/v1/conversations/:id/replies', {
     schema: {

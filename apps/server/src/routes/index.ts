@@ -9,13 +9,14 @@ import { conversationRoutes } from './conversations.routes';
 import { deskRoutes } from './desk.routes';
 import { eventRoutes } from './events.routes';
 import { ingestRoutes } from './ingest.routes';
+import { mentionRoutes } from './mentions.routes';
 import type { RouteDeps } from './shared';
 import { systemRoutes } from './system.routes';
 import { routingRoutes } from './routing.routes';
 import { triageRoutes } from './triage.routes';
 
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, channelRoutes, webchatRoutes, auditRoutes, eventRoutes, deskRoutes, routingRoutes, triageRoutes]) {
+  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, channelRoutes, webchatRoutes, auditRoutes, eventRoutes, deskRoutes, routingRoutes, triageRoutes, mentionRoutes]) {
     await routes(app, deps);
   }
 }

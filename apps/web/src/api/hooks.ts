@@ -100,7 +100,7 @@ export function useConversationActions(id: string) {
     status: useAction((v: { status: ConversationView['status']; snoozedUntil?: string }) => post<ConversationView>('/status', v), touched),
     priority: useAction((priority: ConversationView['priority']) => post<ConversationView>('/priority', { priority }), touched),
     tags: useAction((tags: string[]) => post<ConversationView>('/tags', { tags }), touched),
-    note: useAction((text: string) => post<MessageView>('/notes', { text }), touched),
+    note: useAction((v: { text: string; mentions: string[] }) => post<MessageView>('/notes', v.mentions.length ? v : { text: v.text }), touched),
     reply: useAction((v: { text: string; visibility: 'public' | 'private'; idempotencyKey: string }) => post<MessageView>('/replies', v), touched),
     approve: useAction((messageId: string) => post<MessageView>(`/messages/${messageId}/approve`), touched),
     transfer: useAction((v: { teamId: string; note: string }) => post<ConversationView>('/transfer', v), touched),

@@ -1,10 +1,13 @@
-import { useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { AdminPage } from '../admin/AdminPage';
+import { useUsers } from '../api/hooks';
+import type { DeskEvent } from '../api/types';
 import { Inbox } from '../inbox/Inbox';
 import { Icon } from '../ui/Icon';
 import { Avatar, Button, Skeleton } from '../ui/ui';
 import { HelpDialog } from './HelpDialog';
 import { useLiveEvents } from './live';
+import { MentionsMenu } from './MentionsMenu';
 import { navigate, useRoute } from './router';
 import { useMe, useSession } from './session';
 import { SignIn } from './SignIn';
@@ -23,7 +26,18 @@ function Desk() {
   const route = useRoute();
   const [theme, toggleTheme] = useTheme();
   const [help, setHelp] = useState(false);
-  const live = useLiveEvents(true);
+  const users = useUsers(can('user:read'));
+  const [mention, setMention] = useState<{ who: string; conversationId: string } | null>(null);
+  const onMention = useCallback((e: DeskEvent) => {
+    if (!e.conversationId) return;
+    setMention({ who: users.data?.find((u) => u.id === e.userId)?.name ?? 'A colleague', conversationId: e.conversationId });
+  }, [users.data]);
+  const live = useLiveEvents(true, { userId: me.user.id, onMention });
+  useEffect(() => {
+    if (!mention) return;
+    const t = setTimeout(() => setMention(null), 10_000);
+    return () => clearTimeout(t);
+  }, [mention]);
   const admin = can('user:manage') || can('team:manage') || can('channel:manage') || can('token:manage');
 
   return (
@@ -36,6 +50,7 @@ function Desk() {
           {admin ? <a href="/admin" aria-current={route.page === 'admin' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/admin'); }}><Icon name="settings" /> Admin</a> : null}
         </nav>
         <div className="topbar-right">
+          <MentionsMenu enabled={!!me.user.id && can('conversation:read')} />
           <span className={`live live-${live}`} title={live === 'live' ? 'Live updates on' : 'Reconnecting to live updates…'}><span className="dot" />{live === 'live' ? 'Live' : live === 'connecting' ? 'Connecting' : 'Offline'}</span>
           <Button variant="ghost" size="sm" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts"><Icon name="keyboard" /></Button>
           <Button variant="ghost" size="sm" onClick={toggleTheme} aria-label={`Switch theme (now ${theme})`}><Icon name={theme === 'dark' ? 'sun' : 'moon'} /></Button>
@@ -47,6 +62,16 @@ function Desk() {
         {route.page === 'admin' ? <AdminPage tab={route.tab} /> : <Inbox conversationId={route.conversationId} onHelp={() => setHelp(true)} />}
       </main>
       <HelpDialog open={help} onClose={() => setHelp(false)} />
+      <div className="toasts" role="status" aria-live="polite">
+        {mention ? (
+          <div className="toast">
+            <Icon name="at" />
+            <span><strong>{mention.who}</strong> mentioned you in a note.</span>
+            <Button size="sm" variant="primary" onClick={() => { navigate(`/c/${mention.conversationId}`); setMention(null); }}>Open</Button>
+            <Button size="sm" variant="ghost" aria-label="Dismiss" onClick={() => setMention(null)}><Icon name="close" /></Button>
+          </div>
+        ) : null}
+      </div>
     </div>
   );
 }

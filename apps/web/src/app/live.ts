@@ -7,7 +7,14 @@ const EVENT_TYPES = [
   'message.created', 'message.updated', 'conversation.created', 'conversation.assigned', 'conversation.resolved', 'conversation.opened',
   'conversation.pending', 'conversation.snoozed', 'conversation.priority_changed', 'conversation.tagged', 'conversation.note_added',
   'conversation.transferred', 'conversation.sla_changed', 'conversation.sla_breached', 'triage.corrected', 'presence.updated',
+  'mention.read',
 ];
+
+export interface LiveOptions {
+  /** The signed-in user: notes that @mention them refresh their Mentions and call onMention. */
+  userId?: string | null;
+  onMention?: (e: DeskEvent) => void;
+}
 
 export type LiveState = 'connecting' | 'live' | 'offline';
 
@@ -16,10 +23,13 @@ export type LiveState = 'connecting' | 'live' | 'offline';
  * touch: the conversation itself at once, the inbox lists batched (a burst of inbound messages
  * is one refetch, not fifty).
  */
-export function useLiveEvents(enabled: boolean): LiveState {
+export function useLiveEvents(enabled: boolean, opts: LiveOptions = {}): LiveState {
   const qc = useQueryClient();
   const [state, setState] = useState<LiveState>('connecting');
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // Kept in a ref so a new callback does not reopen the stream.
+  const latest = useRef(opts);
+  useEffect(() => { latest.current = opts; });
 
   useEffect(() => {
     if (!enabled) return;
@@ -41,6 +51,16 @@ export function useLiveEvents(enabled: boolean): LiveState {
           return entry ? [...rest, entry].sort((a, b) => a.name.localeCompare(b.name)) : rest;
         });
         return;
+      }
+      const me = latest.current.userId;
+      if (e.type === 'mention.read') {
+        if (me && e.userId === me) void qc.invalidateQueries({ queryKey: ['mentions'] });
+        return;
+      }
+      const mentioned = e.data?.mentionedUserIds;
+      if (e.type === 'conversation.note_added' && me && Array.isArray(mentioned) && mentioned.includes(me)) {
+        void qc.invalidateQueries({ queryKey: ['mentions'] });
+        latest.current.onMention?.(e);
       }
       if (e.conversationId) {
         void qc.invalidateQueries({ queryKey: keys.conversation(e.conversationId) });

@@ -1,12 +1,14 @@
-import { useDeferredValue, useMemo, useState } from 'react';
+import { useDeferredValue, useMemo, useRef, useState } from 'react';
 import { errorMessage } from '../api/client';
-import { useCanned, useConversationActions, useRepeats } from '../api/hooks';
+import { useCanned, useConversationActions, useRepeats, useUsers } from '../api/hooks';
 import type { ConversationView } from '../api/types';
 import { useMe, useSession } from '../app/session';
 import { Icon } from '../ui/Icon';
 import { Button } from '../ui/ui';
 import { channelLimit, fillVariables, splitThread, weightedLength, withSignature } from './compose';
 import { findingLabel, scanPersonalData, toneWarning } from './guard';
+import { insertMention, matchUsers, mentionedIn, mentionQuery } from './mentions';
+import { MentionPicker } from './MentionPicker';
 
 type Mode = 'public' | 'private' | 'note';
 const newKey = () => crypto.randomUUID();
@@ -22,6 +24,11 @@ export function Composer({ conversation: c, onTyping }: { conversation: Conversa
   const [override, setOverride] = useState(false);
   const [key, setKey] = useState(newKey);
   const [sentNotice, setSentNotice] = useState<string | null>(null);
+  const box = useRef<HTMLTextAreaElement>(null);
+  const [caret, setCaret] = useState(0);
+  const [activeMention, setActiveMention] = useState(0);
+  const [dismissedAt, setDismissedAt] = useState<number | null>(null);
+  const users = useUsers(mode === 'note');
 
   const outgoing = mode === 'public' ? withSignature(text, me.user.name, signature) : text;
   const limit = mode === 'note' ? null : channelLimit(c.channel.kind, mode);
@@ -35,12 +42,27 @@ export function Composer({ conversation: c, onTyping }: { conversation: Conversa
   const blocked = mode === 'public' && findings.length > 0 && !override;
   const mutation = mode === 'note' ? actions.note : actions.reply;
   const canSend = text.trim().length > 0 && !blocked && !mutation.isPending && (mode === 'note' ? can('conversation:note') : can('conversation:reply'));
+  // @mentions (notes only): the picker offers the brand's users for the word being typed.
+  const people = useMemo(() => (users.data ?? []).map((u) => ({ id: u.id, name: u.name, role: u.role })), [users.data]);
+  const typing = mode === 'note' ? mentionQuery(text, caret) : null;
+  const candidates = useMemo(() => (typing && typing.start !== dismissedAt ? matchUsers(people, typing.query) : []), [typing, dismissedAt, people]);
+  const mentioned = useMemo(() => (mode === 'note' ? mentionedIn(text, people) : []), [mode, text, people]);
+  const active = Math.min(activeMention, Math.max(0, candidates.length - 1));
+  const pickMention = (u: { name: string }) => {
+    if (!typing) return;
+    const next = insertMention(text, typing.start, caret, u.name);
+    setText(next.text);
+    setCaret(next.caret);
+    setActiveMention(0);
+    requestAnimationFrame(() => { box.current?.focus(); box.current?.setSelectionRange(next.caret, next.caret); });
+  };
 
   const send = () => {
     if (!canSend) return;
     const done = () => { setText(''); setOverride(false); setKey(newKey()); };
     if (mode === 'note') {
-      actions.note.mutate(text.trim(), { onSuccess: () => { done(); setSentNotice('Note added.'); } });
+      const notify = mentioned.map((u) => u.id);
+      actions.note.mutate({ text: text.trim(), mentions: notify }, { onSuccess: () => { done(); setSentNotice(notify.length ? `Note added; ${mentioned.map((u) => u.name).join(', ')} notified.` : 'Note added.'); } });
     } else {
       actions.reply.mutate({ text: outgoing.trim(), visibility: mode, idempotencyKey: key }, {
         onSuccess: (m) => { done(); setSentNotice(m.deliveryStatus === 'awaiting_approval' ? 'Sent for approval: a brand agent approves public replies from agency agents.' : mode === 'public' ? 'Public reply queued.' : 'Private message queued.'); },
@@ -73,9 +95,25 @@ export function Composer({ conversation: c, onTyping }: { conversation: Conversa
         ) : null}
       </div>
       <label className="sr-only" htmlFor="composer-text">{mode === 'note' ? 'Internal note' : `${mode} reply`}</label>
-      <textarea id="composer-text" rows={4} value={text} placeholder={mode === 'note' ? 'Only your team sees this. @mention a colleague…' : mode === 'public' ? `Reply publicly on ${c.channel.name}…` : 'Reply privately (DM / email): the customer keeps the same thread…'}
-        onChange={(e) => { setText(e.target.value); setSentNotice(null); onTyping(); }}
-        onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); send(); } if (e.key === 'Escape') (e.target as HTMLTextAreaElement).blur(); }} />
+      <div className="composer-box">
+        <textarea id="composer-text" ref={box} rows={4} value={text} placeholder={mode === 'note' ? 'Only your team sees this. @mention a colleague…' : mode === 'public' ? `Reply publicly on ${c.channel.name}…` : 'Reply privately (DM / email): the customer keeps the same thread…'}
+          aria-autocomplete={mode === 'note' ? 'list' : undefined} aria-controls={candidates.length ? 'mention-picker' : undefined}
+          aria-activedescendant={candidates.length ? `mention-${candidates[active]?.id ?? ''}` : undefined}
+          onChange={(e) => { setText(e.target.value); setCaret(e.target.selectionStart); setDismissedAt(null); setSentNotice(null); onTyping(); }}
+          onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
+          onKeyDown={(e) => {
+            if (candidates.length) {
+              const pick = candidates[active];
+              if (e.key === 'ArrowDown' || e.key === 'ArrowUp') { e.preventDefault(); setActiveMention((active + (e.key === 'ArrowDown' ? 1 : candidates.length - 1)) % candidates.length); return; }
+              if ((e.key === 'Enter' || e.key === 'Tab') && !e.ctrlKey && !e.metaKey && !e.shiftKey && pick) { e.preventDefault(); pickMention(pick); return; }
+              if (e.key === 'Escape' && typing) { e.preventDefault(); setDismissedAt(typing.start); return; }
+            }
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); send(); }
+            if (e.key === 'Escape') (e.target as HTMLTextAreaElement).blur();
+          }} />
+        {candidates.length ? <MentionPicker users={candidates} active={active} onPick={pickMention} onHover={setActiveMention} /> : null}
+      </div>
+      {mode === 'note' && mentioned.length ? <div className="mention-line muted small" role="status"><Icon name="at" size={13} /> Notifies {mentioned.map((u) => u.name).join(', ')}</div> : null}
 
       {findings.length ? (
         <div className="guard" role="alert">

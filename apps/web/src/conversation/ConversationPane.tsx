@@ -1,4 +1,6 @@
+import { useEffect, useMemo } from 'react';
 import { useConversation, usePresence } from '../api/hooks';
+import { useMarkMentionsRead, useMentions } from '../api/mentions';
 import { useMe } from '../app/session';
 import { ContactPanel } from '../contact/ContactPanel';
 import { ChannelIcon, channelName, Icon } from '../ui/Icon';
@@ -16,6 +18,12 @@ export function ConversationPane({ id }: { id: string }) {
   const presence = usePresence(id);
   const beacon = usePresenceBeacon(id);
   const others = (presence.data ?? []).filter((p) => p.userId !== me.user.id);
+  // Opening a conversation reads the notes in it that mention me.
+  const mentions = useMentions(!!me.user.id);
+  const { mutate: markRead } = useMarkMentionsRead();
+  const unreadHere = useMemo(() => (mentions.data?.pages ?? []).flatMap((p) => p.items).filter((m) => m.conversationId === id && !m.readAt).map((m) => m.messageId).sort().join(','), [mentions.data, id]);
+  const loaded = !!q.data;
+  useEffect(() => { if (loaded && unreadHere) markRead(unreadHere.split(',')); }, [loaded, unreadHere, markRead]);
 
   if (q.error) return <div className="pane-pad"><ErrorNote error={q.error} onRetry={() => void q.refetch()} /></div>;
   if (!q.data) return <div className="pane-pad" aria-busy="true"><Skeleton lines={2} /><Skeleton lines={5} /><Skeleton lines={3} /></div>;

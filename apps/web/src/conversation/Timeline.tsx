@@ -2,9 +2,10 @@ import { useEffect, useMemo, useRef } from 'react';
 import { errorMessage } from '../api/client';
 import { useAuditFor, useConversationActions, useTeams, useUsers } from '../api/hooks';
 import type { AuditEvent, ConversationView, MessageView } from '../api/types';
-import { useSession } from '../app/session';
+import { useMe, useSession } from '../app/session';
 import { Icon } from '../ui/Icon';
 import { Avatar, Badge, Button, Empty, formatTime, RichText, type Tone } from '../ui/ui';
+import { splitMentions } from './mentions';
 import { TriageLabels } from './TriageLabels';
 
 const deliveryTone: Record<string, Tone> = { queued: 'neutral', sending: 'info', sent: 'good', failed: 'bad', awaiting_approval: 'warn' };
@@ -14,6 +15,7 @@ type Item = { at: string; key: string; m?: MessageView; e?: AuditEvent };
 
 export function Timeline({ conversation, messages }: { conversation: ConversationView; messages: MessageView[] }) {
   const { can } = useSession();
+  const me = useMe();
   const audit = useAuditFor(conversation.id, can('audit:read'));
   const users = useUsers();
   const teams = useTeams();
@@ -31,7 +33,7 @@ export function Timeline({ conversation, messages }: { conversation: Conversatio
   if (!items.length) return <div className="timeline"><Empty title="No messages yet" /></div>;
   return (
     <div className="timeline" aria-label="Timeline" role="log">
-      {items.map((it) => (it.m ? <Message key={it.key} m={it.m} conversationId={conversation.id} canApprove={can('conversation:approve')} />
+      {items.map((it) => (it.m ? <Message key={it.key} m={it.m} conversationId={conversation.id} canApprove={can('conversation:approve')} meId={me.user.id} />
         : it.e ? <EventLine key={it.key} e={it.e} nameOf={nameOf} /> : null))}
       <div ref={end} />
     </div>
@@ -46,12 +48,27 @@ function EventLine({ e, nameOf }: { e: AuditEvent; nameOf: (id: unknown) => stri
   return <div className="event-line"><span>{text}</span><time dateTime={e.createdAt}>{formatTime(e.createdAt)}</time></div>;
 }
 
-function Message({ m, conversationId, canApprove }: { m: MessageView; conversationId: string; canApprove: boolean }) {
+/** A note's text with its @mentions highlighted (mine stronger); mentions not written in the text are listed after it. */
+function NoteText({ text, mentions, meId }: { text: string; mentions: { id: string; name: string }[]; meId: string | null }) {
+  const parts = splitMentions(text, mentions);
+  const unwritten = mentions.filter((u) => !parts.some((p) => 'user' in p && p.user.id === u.id));
+  return (
+    <>
+      {parts.map((p, i) => ('user' in p
+        ? <mark key={i} className={`mention ${p.user.id === meId ? 'mention-me' : ''}`} data-user-id={p.user.id}>{p.text}</mark>
+        : <RichText key={i} text={p.text} />))}
+      {unwritten.length ? <span className="mention-extra"> {unwritten.map((u) => <mark key={u.id} className={`mention ${u.id === meId ? 'mention-me' : ''}`} data-user-id={u.id}>@{u.name}</mark>)}</span> : null}
+    </>
+  );
+}
+
+function Message({ m, conversationId, canApprove, meId }: { m: MessageView; conversationId: string; canApprove: boolean; meId: string | null }) {
   const actions = useConversationActions(conversationId);
   const who = m.author.name ?? m.author.handle ?? (m.author.type === 'system' ? 'Earshot' : 'Unknown');
   const cls = m.kind === 'note' ? 'note' : m.direction;
+  const mentionsMe = !!meId && !!m.mentions?.some((u) => u.id === meId);
   return (
-    <article className={`msg msg-${cls}`} data-message-id={m.id} aria-label={`${m.kind === 'note' ? 'Note' : 'Message'} from ${who}`}>
+    <article className={`msg msg-${cls}${mentionsMe ? ' msg-mentions-me' : ''}`} data-message-id={m.id} aria-label={`${m.kind === 'note' ? 'Note' : 'Message'} from ${who}${mentionsMe ? ', mentions you' : ''}`}>
       <div className="msg-head">
         <Avatar name={who} size={24} />
         <strong>{who}</strong>
@@ -61,7 +78,7 @@ function Message({ m, conversationId, canApprove }: { m: MessageView; conversati
         {m.deliveryStatus ? <Badge tone={deliveryTone[m.deliveryStatus] ?? 'neutral'} title={m.deliveryError ?? undefined}>{deliveryText[m.deliveryStatus] ?? m.deliveryStatus}</Badge> : null}
         <time className="muted small" dateTime={m.sentAt}>{formatTime(m.sentAt)}</time>
       </div>
-      <div className="msg-text"><RichText text={m.text} /></div>
+      <div className="msg-text">{m.kind === 'note' && m.mentions?.length ? <NoteText text={m.text} mentions={m.mentions} meId={meId} /> : <RichText text={m.text} />}</div>
       {m.deliveryError ? <p className="form-error small">{m.deliveryError}</p> : null}
       {m.deliveryStatus === 'awaiting_approval' ? (
         <div className="approval">

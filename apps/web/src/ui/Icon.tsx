@@ -24,6 +24,10 @@ const paths: Record<string, string> = {
   close: 'M6 6l12 12M18 6L6 18',
   keyboard: 'M3 6h18v12H3zM7 10h.01M11 10h.01M15 10h.01M7 14h10',
   logout: 'M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10',
+  at: 'M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8zM16 12v1.5a2.5 2.5 0 0 0 5 0V12a9 9 0 1 0-3.5 7.1',
+  link: 'M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1',
+  merge: 'M6 3v6a6 6 0 0 0 6 6h6M15 12l3 3-3 3M6 21v-6',
+  panel: 'M3 5h18v14H3zM15 5v14',
 };
 
 export function Icon({ name, size = 16, label }: { name: string; size?: number; label?: string }) {

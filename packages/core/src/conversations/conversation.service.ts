@@ -9,6 +9,7 @@ import { transact, type UnitOfWork } from '../shared/unit-of-work';
 import { findMembership } from '../auth/user.repository';
 import { listMessages, lockConversation, updateConversation, type ConversationRow } from './conversation.repository';
 import { getConversationView, listConversations, messageViews, type ListFilters } from './conversation.query';
+import { insertMentions, resolveMentionedUsers, withMentions } from '../mentions/mention.repository';
 
 export const JOB_DELIVER = 'message.deliver';
 
@@ -33,7 +34,7 @@ export class ConversationService {
 
   async get(actor: Actor, id: string): Promise<ConversationDetail> {
     const conversation = await getConversationView(this.db, actor.brandId, id);
-    const messages = await messageViews(this.db, actor.brandId, await listMessages(this.db, actor.brandId, id));
+    const messages = await withMentions(this.db, actor.brandId, await messageViews(this.db, actor.brandId, await listMessages(this.db, actor.brandId, id)));
     return { conversation, messages };
   }
 
@@ -94,18 +95,20 @@ export class ConversationService {
     });
   }
 
-  async addNote(actor: Actor, id: string, text: string): Promise<MessageView> {
-    return this.#addMessage(actor, id, 'conversation.note_added', { text, visibility: 'private' }, 'note');
+  /** An internal note; `mentions` are users of the brand it notifies (they see it under Mentions, live). */
+  async addNote(actor: Actor, id: string, text: string, mentions: string[] = []): Promise<MessageView> {
+    return this.#addMessage(actor, id, 'conversation.note_added', { text, visibility: 'private' }, 'note', mentions);
   }
 
   async reply(actor: Actor, id: string, input: ReplyInput): Promise<MessageView> {
     return this.#addMessage(actor, id, 'message.sent', input, 'message');
   }
 
-  async #addMessage(actor: Actor, id: string, action: string, input: ReplyInput, kind: 'message' | 'note'): Promise<MessageView> {
+  async #addMessage(actor: Actor, id: string, action: string, input: ReplyInput, kind: 'message' | 'note', mentions: string[] = []): Promise<MessageView> {
     const messageId = await transact(this.db, async (uow) => {
       const c = await lockConversation(uow.tx, actor.brandId, id);
       if (!c) throw new EarshotError('EARSHOT_CONVERSATION_NOT_FOUND', 'conversation not found', { field: 'params.id' });
+      const mentioned = kind === 'note' ? await resolveMentionedUsers(uow.tx, actor.brandId, mentions) : [];
       if (input.idempotencyKey) {
         const prior = await uow.tx.selectFrom('messages').select('id').where('brand_id', '=', actor.brandId).where('idempotency_key', '=', input.idempotencyKey).executeTakeFirst();
         if (prior) return prior.id;
@@ -128,16 +131,23 @@ export class ConversationService {
         await this.hooks.afterChange?.(uow, actor.brandId, id);
       } else {
         await updateConversation(uow.tx, actor.brandId, id, { last_activity_at: now, message_count: c.message_count + 1 });
+        await insertMentions(uow.tx, { brandId: actor.brandId, messageId: m.id, conversationId: id, authorUserId: actor.userId ?? null, userIds: mentioned.map((u) => u.id), at: now });
       }
-      uow.record({ brandId: actor.brandId, actorType: actor.type, actorId: actor.id, action: needsApproval ? 'message.awaiting_approval' : action, subjectType: 'message', subjectId: m.id, after: { conversationId: id, visibility: input.visibility, kind, text: input.text }, at: now });
+      const mentionedUserIds = mentioned.map((u) => u.id);
+      uow.record({
+        brandId: actor.brandId, actorType: actor.type, actorId: actor.id, action: needsApproval ? 'message.awaiting_approval' : action, subjectType: 'message', subjectId: m.id,
+        after: { conversationId: id, visibility: input.visibility, kind, text: input.text, ...(mentionedUserIds.length ? { mentions: mentionedUserIds } : {}) }, at: now,
+      });
       uow.onCommit(() => {
-        this.bus.publish({ type: 'message.created', brandId: actor.brandId, conversationId: id, messageId: m.id, at: now.toISOString() });
+        // A note is its own event: the desk refetches the conversation, and a mentioned agent's desk notifies them.
+        if (kind === 'note') this.bus.publish({ type: 'conversation.note_added', brandId: actor.brandId, conversationId: id, messageId: m.id, userId: actor.userId ?? undefined, at: now.toISOString(), data: { mentionedUserIds } });
+        else this.bus.publish({ type: 'message.created', brandId: actor.brandId, conversationId: id, messageId: m.id, at: now.toISOString() });
         this.wakeWorker();
       });
       return m.id;
     });
     const row = await this.db.selectFrom('messages').selectAll().where('brand_id', '=', actor.brandId).where('id', '=', messageId).executeTakeFirstOrThrow();
-    const [view] = await messageViews(this.db, actor.brandId, [row]);
+    const [view] = await withMentions(this.db, actor.brandId, await messageViews(this.db, actor.brandId, [row]));
     if (!view) throw new EarshotError('EARSHOT_MESSAGE_NOT_FOUND', 'message not found');
     return view;
   }

@@ -68,13 +68,27 @@ export const MessageView = z.object({
   deliveryError: z.string().nullable(),
   sentAt: iso,
   createdAt: iso,
+  /** Colleagues @mentioned in an internal note. */
+  mentions: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
 });
 export type MessageView = z.infer<typeof MessageView>;
 
 export const ConversationPage = z.object({ items: z.array(ConversationView), nextCursor: z.string().nullable() });
 export type ConversationPage = z.infer<typeof ConversationPage>;
 
-export const ConversationDetail = z.object({ conversation: ConversationView, messages: z.array(MessageView) });
+export const IncidentStatus = z.enum(['open', 'resolved']);
+export const IncidentView = z.object({
+  id: z.string(), title: z.string(), status: IncidentStatus, createdBy: z.string().nullable(), createdAt: iso, updatedAt: iso, resolvedAt: iso.nullable(),
+  conversationCount: z.number(),
+});
+export type IncidentView = z.infer<typeof IncidentView>;
+export const IncidentPage = z.object({ items: z.array(IncidentView), nextCursor: z.string().nullable() });
+export type IncidentPage = z.infer<typeof IncidentPage>;
+/** An incident a conversation is linked to, with who linked it and when (shown in the timeline). */
+export const IncidentLinkView = z.object({ id: z.string(), title: z.string(), status: IncidentStatus, linkedAt: iso, linkedBy: z.string().nullable() });
+export type IncidentLinkView = z.infer<typeof IncidentLinkView>;
+
+export const ConversationDetail = z.object({ conversation: ConversationView, messages: z.array(MessageView), incidents: z.array(IncidentLinkView).optional() });
 export type ConversationDetail = z.infer<typeof ConversationDetail>;
 
 export const IdentityView = z.object({
@@ -87,6 +101,23 @@ export const ContactView = z.object({
   createdAt: iso,
 });
 export type ContactView = z.infer<typeof ContactView>;
+
+/** A contact found by the merge search: enough to tell two customers apart. */
+export const ContactMatch = z.object({
+  id: z.string(), name: z.string().nullable(), email: z.string().nullable(), vip: z.boolean(), identities: z.array(IdentityView), conversationCount: z.number(),
+});
+export type ContactMatch = z.infer<typeof ContactMatch>;
+export const ContactMatchPage = z.object({ items: z.array(ContactMatch), nextCursor: z.string().nullable() });
+export type ContactMatchPage = z.infer<typeof ContactMatchPage>;
+
+/** A note that @mentions the signed-in agent. */
+export const MentionView = z.object({
+  messageId: z.string(), conversationId: z.string(), text: z.string(), author: z.object({ id: z.string(), name: z.string() }).nullable(),
+  contact: z.object({ name: z.string().nullable(), handle: z.string().nullable() }), channelKind: z.string(), createdAt: iso, readAt: iso.nullable(),
+});
+export type MentionView = z.infer<typeof MentionView>;
+export const MentionPage = z.object({ items: z.array(MentionView), nextCursor: z.string().nullable(), unread: z.number() });
+export type MentionPage = z.infer<typeof MentionPage>;
 
 export const UserView = z.object({
   id: z.string(), email: z.string(), name: z.string(), role: RoleEnum, availability: z.string(), skills: z.array(z.string()),

@@ -1,0 +1,119 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { systemActor } from '@earshot/core';
+import { launchBrowser, signedIn, type Desk } from './support/browser';
+import { startDeskServer, type DeskServer } from './support/desk-server';
+
+/**
+ * Working a conversation together, in a real browser against a real server: @mentions in notes,
+ * finding and merging duplicate customers, the customer profile on every screen width, incidents.
+ */
+const poll = <T,>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 100 });
+const HOSTILE = 'Eve <img src=x onerror=window.__xss=7>';
+
+describe('agent desk: teamwork flows in the browser', () => {
+  let s: DeskServer;
+  let browser: Browser;
+  let dana: Desk;
+  const conv: Record<string, string> = {};
+  let eveId = '';
+
+  const conversationOf = async (handle: string) => {
+    const row = await s.core.db.selectFrom('conversations as c').innerJoin('contact_identities as i', 'i.contact_id', 'c.contact_id')
+      .select('c.id').where('c.brand_id', '=', s.brandId).where('i.handle', '=', `@${handle}`).orderBy('c.created_at', 'desc').executeTakeFirstOrThrow();
+    return row.id;
+  };
+  const open = async (d: Desk, id: string) => {
+    await d.page.goto(`/c/${id}`);
+    await d.page.locator('#composer-text').waitFor();
+  };
+
+  beforeAll(async () => {
+    s = await startDeskServer({ demo: false });
+    await s.postInbound([
+      { id: 't-late', author: 'nora_b', name: 'Nora Bell', text: 'My parcel 5521 is a week late. Any news?' },
+    ]);
+    await s.drain();
+    conv.nora = await conversationOf('nora_b');
+    eveId = (await s.core.admin.upsertUser(systemActor(s.brandId, 'test'), { email: 'eve@earshot.local', name: HOSTILE, password: s.password, role: 'agent' })).id;
+    browser = await launchBrowser();
+    dana = await signedIn(browser, s.url, s.users.agent.email, s.password);
+  });
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail' && dana) await dana.page.screenshot({ path: join(tmpdir(), `desk-teamwork-${ctx.task.name.replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await s?.close();
+  });
+
+  it('@mentions colleagues in a note from the keyboard; the mentioned agent is notified live and finds it under Mentions', async () => {
+    const lee = await signedIn(browser, s.url, s.users.agent2.email, s.password);
+    await lee.page.locator('.live-live').waitFor();
+    expect(await lee.page.getByRole('button', { name: 'Mentions', exact: true }).count()).toBe(1); // nothing unread yet
+
+    const { page } = dana;
+    await open(dana, conv.nora ?? '');
+    await page.getByRole('tab', { name: 'Internal note' }).click();
+    const box = page.locator('#composer-text');
+    const picker = page.getByRole('listbox', { name: 'Mention a colleague' });
+    await box.pressSequentially('Could you chase the depot @le');
+    await poll(() => picker.getByRole('option').allTextContents()).toEqual([expect.stringContaining('Lee Chen')]);
+    await box.press('Enter'); // picks, no newline
+    expect(await box.inputValue()).toBe('Could you chase the depot @Lee Chen ');
+    expect(await picker.count()).toBe(0);
+    // Escape closes the picker and keeps the text.
+    await box.pressSequentially('or @pri');
+    await poll(() => picker.getByRole('option').allTextContents()).toEqual([expect.stringContaining('Priya Natarajan')]);
+    await box.press('Escape');
+    expect(await picker.count()).toBe(0);
+    expect(await box.inputValue()).toBe('Could you chase the depot @Lee Chen or @pri');
+    await box.press('Backspace');
+    await box.press('Backspace');
+    await box.press('Backspace');
+    await box.press('Backspace');
+    // A hostile user name is offered as text, and the arrow keys move through the options.
+    await box.pressSequentially('and @e');
+    await poll(async () => (await picker.getByRole('option').allTextContents()).some((o) => o.includes(HOSTILE))).toBe(true);
+    expect(await picker.locator('img').count()).toBe(0);
+    const options = await picker.getByRole('option').allTextContents();
+    const eveAt = options.findIndex((o) => o.includes(HOSTILE));
+    for (let i = 0; i < eveAt; i += 1) await box.press('ArrowDown');
+    expect(await picker.getByRole('option', { selected: true }).textContent()).toContain(HOSTILE);
+    await box.press('Tab');
+    await box.pressSequentially('please.');
+    await poll(async () => (await page.locator('.mention-line').textContent())?.trim()).toBe(`Notifies Lee Chen, ${HOSTILE}`);
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.getByText(/Note added; .* notified\./).waitFor();
+
+    const note = await s.core.db.selectFrom('messages').select('id').where('conversation_id', '=', conv.nora ?? '').where('kind', '=', 'note').executeTakeFirstOrThrow();
+    const stored = await s.core.db.selectFrom('note_mentions').select('user_id').where('message_id', '=', note.id).execute();
+    expect(stored.map((r) => r.user_id).sort()).toEqual([s.users.agent2.id, eveId].sort());
+
+    // The timeline highlights both mentions, as text.
+    const article = page.locator(`article[data-message-id="${note.id}"]`);
+    await poll(() => article.locator('mark.mention').allTextContents()).toEqual(['@Lee Chen', `@${HOSTILE}`]);
+    expect(await article.locator('.msg-text img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+
+    // Lee hears it without reloading: a toast and an unread count in the header.
+    await lee.page.getByRole('status').filter({ hasText: 'Dana Reyes mentioned you in a note.' }).waitFor();
+    const toggle = lee.page.getByRole('button', { name: 'Mentions, 1 unread' });
+    await toggle.waitFor();
+    await toggle.click();
+    const panel = lee.page.getByRole('dialog', { name: 'Notes that mention you' });
+    const item = panel.getByRole('button').filter({ hasText: 'Could you chase the depot' });
+    await poll(() => item.textContent()).toContain('Nora Bell');
+    await item.click();
+    await lee.page.waitForURL(`**/c/${conv.nora}`);
+    const seen = lee.page.locator(`article[data-message-id="${note.id}"]`);
+    await poll(() => seen.getAttribute('class')).toContain('msg-mentions-me');
+    expect(await seen.locator('mark.mention-me').allTextContents()).toEqual(['@Lee Chen']);
+    await lee.page.getByRole('button', { name: 'Mentions', exact: true }).waitFor(); // read: the count is gone
+    await poll(async () => (await s.core.db.selectFrom('note_mentions').select('read_at').where('message_id', '=', note.id).where('user_id', '=', s.users.agent2.id).executeTakeFirstOrThrow()).read_at).not.toBeNull();
+    expect([...dana.errors, ...lee.errors]).toEqual([]);
+    await lee.context.close();
+  });
+});
