@@ -88,12 +88,16 @@ export default async function run(argv: string[]): Promise<void> {
     probe.reset();
     probe.on = true;
     t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const processed = await worker.drain();
     const processMs = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
     probe.on = false;
     const proc = probe.total();
     const messages = Number((await core.db.selectFrom('messages').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
     log(`process: ${processed} jobs, ${messages} messages in ${round(processMs, 0)} ms = ${round(messages / (processMs / 1000), 0)} messages/s; ${round(proc.count / messages, 1)} statements per message, ${round(proc.ms / messages, 2)} ms in the database per message (${round((proc.ms / processMs) * 100, 0)} % of the time)`);
+    log(`         this process used ${round(cpuMs / messages, 2)} ms of CPU per message${kind === 'pglite' ? ' (the embedded database included)' : ' (the server\'s own CPU not included)'}`);
     const top = num(a.top, 25);
     log(`\ntop statements while processing (count per message, ms total):`);
     for (const [k, s] of probe.shapes().slice(0, top)) log(`${String(round(s.count / messages, 2)).padStart(6)}  ${String(round(s.ms, 0)).padStart(6)} ms  ${k}`);
@@ -101,7 +105,7 @@ export default async function run(argv: string[]): Promise<void> {
       db: kind, events: n,
       receive_per_s: round(n / (receiveMs / 1000), 0), receive_statements_per_event: round(receive.count / n, 1),
       process_messages_per_s: round(messages / (processMs / 1000), 0), process_statements_per_message: round(proc.count / messages, 1),
-      process_db_ms_per_message: round(proc.ms / messages, 2), process_ms_per_message: round(processMs / messages, 2),
+      process_db_ms_per_message: round(proc.ms / messages, 2), process_ms_per_message: round(processMs / messages, 2), process_cpu_ms_per_message: round(cpuMs / messages, 2),
     };
     if (a.json === true) process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {

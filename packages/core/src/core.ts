@@ -123,8 +123,9 @@ export class Core {
     const extra = this.opts.hooks?.afterInbound;
     return {
       afterInbound: async (uow, c) => {
-        const routed = await this.routing.route(uow, c);
-        await this.sla.refresh(uow, c.conversation.brand_id, c.conversation.id, { conversation: routed.conversation, ...(c.created ? { createdWith: c.message } : {}) });
+        // Routing's changes and the SLA clock they lead to are written in one statement.
+        const routed = await this.routing.route(uow, c, { deferWrite: true });
+        await this.sla.refresh(uow, c.conversation.brand_id, c.conversation.id, { conversation: routed.conversation, alsoSet: routed.pending, ...(c.created ? { createdWith: c.message } : {}) });
         if (extra) await extra(uow, c);
       },
     };

@@ -3,7 +3,7 @@ import type { DeskEvent, EventBus } from '../events/event-bus';
 import type { ChannelService } from '../channels/channel.service';
 import { getDriver } from '../channels/registry';
 import type { JobDefinition } from '../jobs/job.types';
-import { PermanentJobError } from '../jobs/job.types';
+import { PermanentJobError, type JobRow } from '../jobs/job.types';
 import type { Clock } from '../shared/clock';
 import type { UnitOfWork } from '../shared/unit-of-work';
 import type { MessageClassifier } from './message-classifier';
@@ -19,15 +19,28 @@ export interface IngestJobDeps {
   hooks?: ResolveHooks;
 }
 
+const eventIdOf = (job: JobRow): string => String(job.payload.eventId ?? '');
+
 /** normalize → resolve (→ triage, route) for one stored provider event, inside the job's transaction. */
 export function ingestJob(deps: IngestJobDeps): JobDefinition {
   return {
     name: JOB_INGEST,
     mode: 'transactional',
     batchSize: 100,
+    // The batch's raw events in one query; marked processed in one statement after the batch.
+    async prepare(jobs, uow) {
+      const ids = jobs.map(eventIdOf).filter((id) => /^\d+$/.test(id));
+      if (ids.length === 0) return;
+      const rows = await uow.tx.selectFrom('inbound_events').selectAll().where('id', 'in', ids).execute();
+      for (const r of rows) uow.remember(`inbound-event:${r.id}`, r);
+    },
+    async afterBatch(done, uow) {
+      const ids = done.map(eventIdOf).filter((id) => /^\d+$/.test(id));
+      if (ids.length > 0) await uow.tx.updateTable('inbound_events').set({ processed_at: deps.clock.now() }).where('id', 'in', ids).where('processed_at', 'is', null).execute();
+    },
     async handle(job, uow: UnitOfWork) {
-      const eventId = String(job.payload.eventId ?? '');
-      const event = await uow.tx.selectFrom('inbound_events').selectAll().where('id', '=', eventId).executeTakeFirst();
+      const eventId = eventIdOf(job);
+      const event = await uow.cached(`inbound-event:${eventId}`, () => uow.tx.selectFrom('inbound_events').selectAll().where('id', '=', eventId).executeTakeFirst());
       if (!event) throw new PermanentJobError(`inbound event ${eventId} not found`);
       if (event.processed_at) return; // already done by an earlier run
       const { row, ctx } = await deps.channels.load(event.channel_id, uow.tx);
@@ -42,7 +55,6 @@ export function ingestJob(deps: IngestJobDeps): JobDefinition {
         const r = await resolveMessage(uow, { brandId: row.brand_id, channel: row, message: m, raw: event.payload, clock: deps.clock, classifier: deps.classifier ?? null, hooks: deps.hooks });
         if (r) events.push(...r.events);
       }
-      await uow.tx.updateTable('inbound_events').set({ processed_at: deps.clock.now() }).where('id', '=', eventId).execute();
       uow.onCommit(() => { for (const e of events) deps.bus.publish(e); });
     },
   };

@@ -79,26 +79,30 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
     if (!conversationId && !newContact) conversationId = await findOpenForContact(tx, brandId, contactId);
   }
 
-  let created = false;
   let reopened = false;
   let conv: ConversationRow | undefined = conversationId ? await lockConversation(tx, brandId, conversationId) : undefined;
-  if (!conv) {
-    if (!contactId) return null;
-    created = true;
-    conv = await tx.insertInto('conversations').values({
-      brand_id: brandId, contact_id: contactId, channel_id: channel.id, subject: (m.subject ?? '').slice(0, 500),
-      is_public: m.visibility === 'public', last_activity_at: sentAt, created_at: sentAt,
-    }).returningAll().executeTakeFirstOrThrow();
-    uow.record({ brandId, actorType: 'channel', actorId: channel.id, action: 'conversation.created', subjectType: 'conversation', subjectId: conv.id, after: { contactId, channelId: channel.id }, at: now });
-  }
+  if (!conv && !contactId) return null;
+  const created = !conv;
 
   const priorInbound = inbound && contactId && !newContact ? await countRecentInbound(tx, brandId, contactId, new Date(sentAt.getTime() - 7 * 86_400_000)) : 0;
   const classification = inbound && input.classifier
     ? await input.classifier.classify({
-      brandId, text: m.text, authorFollowers: m.author.followers ?? null, priorInboundCount: priorInbound, threadSize: conv.message_count + 1,
+      brandId, text: m.text, authorFollowers: m.author.followers ?? null, priorInboundCount: priorInbound, threadSize: (conv?.message_count ?? 0) + 1,
       isPublic: m.visibility === 'public', model: await uow.cached(`triage-model:${brandId}`, () => promotedModelRef(tx, brandId)),
     })
     : null;
+  const triage = classification ? { triage: JSON.stringify(classification.labels), needs_response: classification.needsResponse } : {};
+
+  if (!conv) {
+    if (!contactId) return null; // (checked above; narrows the type)
+    // A new conversation (only ever for a customer's message) is written once, with its first message's facts.
+    conv = await tx.insertInto('conversations').values({
+      brand_id: brandId, contact_id: contactId, channel_id: channel.id, subject: (m.subject ?? '').slice(0, 500),
+      is_public: m.visibility === 'public', last_activity_at: sentAt, created_at: sentAt,
+      last_inbound_at: sentAt, waiting_since: sentAt, preview: m.text.slice(0, PREVIEW_CHARS), message_count: 1, ...triage,
+    }).returningAll().executeTakeFirstOrThrow();
+    uow.record({ brandId, actorType: 'channel', actorId: channel.id, action: 'conversation.created', subjectType: 'conversation', subjectId: conv.id, after: { contactId, channelId: channel.id }, at: now });
+  }
 
   const message = await tx.insertInto('messages').values({
     brand_id: brandId, conversation_id: conv.id, channel_id: channel.id, direction: m.direction, visibility: m.visibility,
@@ -115,23 +119,25 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
     uow.record({ brandId, actorType: 'channel', actorId: channel.id, action: 'conversation.reopened', subjectType: 'conversation', subjectId: conv.id, before: { status: 'resolved' }, after: { status: 'open', reason: 'new inbound message' }, at: now });
   }
   const later = sentAt >= conv.last_activity_at;
-  conv = await updateConversation(tx, brandId, conv.id, inbound ? {
-    status: reopened || conv.status === 'snoozed' ? 'open' : conv.status,
-    resolved_at: reopened ? null : conv.resolved_at,
-    snoozed_until: conv.status === 'snoozed' ? null : conv.snoozed_until,
-    last_activity_at: later ? sentAt : conv.last_activity_at,
-    last_inbound_at: later || !conv.last_inbound_at ? sentAt : conv.last_inbound_at,
-    waiting_since: conv.waiting_since ?? sentAt,
-    preview: later || created ? m.text.slice(0, PREVIEW_CHARS) : conv.preview,
-    message_count: conv.message_count + 1,
-    ...(classification ? { triage: JSON.stringify(classification.labels), needs_response: classification.needsResponse } : {}),
-  } : {
-    // A brand's own reply seen on the provider (an echo or an imported reply): it answers the customer.
-    last_activity_at: later ? sentAt : conv.last_activity_at,
-    first_reply_at: conv.first_reply_at ?? (m.visibility === 'public' || !conv.is_public ? sentAt : conv.first_reply_at),
-    waiting_since: null,
-    message_count: conv.message_count + 1,
-  });
+  if (!created) {
+    conv = await updateConversation(tx, brandId, conv.id, inbound ? {
+      status: reopened || conv.status === 'snoozed' ? 'open' : conv.status,
+      resolved_at: reopened ? null : conv.resolved_at,
+      snoozed_until: conv.status === 'snoozed' ? null : conv.snoozed_until,
+      last_activity_at: later ? sentAt : conv.last_activity_at,
+      last_inbound_at: later || !conv.last_inbound_at ? sentAt : conv.last_inbound_at,
+      waiting_since: conv.waiting_since ?? sentAt,
+      preview: later ? m.text.slice(0, PREVIEW_CHARS) : conv.preview,
+      message_count: conv.message_count + 1,
+      ...triage,
+    } : {
+      // A brand's own reply seen on the provider (an echo or an imported reply): it answers the customer.
+      last_activity_at: later ? sentAt : conv.last_activity_at,
+      first_reply_at: conv.first_reply_at ?? (m.visibility === 'public' || !conv.is_public ? sentAt : conv.first_reply_at),
+      waiting_since: null,
+      message_count: conv.message_count + 1,
+    });
+  }
   uow.record({ brandId, actorType: 'channel', actorId: channel.id, action: inbound ? 'message.received' : 'message.echoed', subjectType: 'message', subjectId: message.id, after: { conversationId: conv.id, providerMessageId: m.providerMessageId, visibility: m.visibility, newContact }, at: now });
 
   if (inbound) await input.hooks?.afterInbound?.(uow, { conversation: conv, message, created, reopened, newContact });

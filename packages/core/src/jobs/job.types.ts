@@ -16,7 +16,13 @@ export interface JobRow {
  * idempotent by their own key.
  */
 export type JobDefinition =
-  | { name: string; mode: 'transactional'; handle: (job: JobRow, uow: UnitOfWork) => Promise<void>; batchSize?: number }
+  | {
+    name: string; mode: 'transactional'; handle: (job: JobRow, uow: UnitOfWork) => Promise<void>; batchSize?: number;
+    /** Once per batch before any `handle`, with this kind's jobs: load what they all need in one query. */
+    prepare?: (jobs: JobRow[], uow: UnitOfWork) => Promise<void>;
+    /** Once per batch after the handlers, with the jobs that succeeded: one write for all of them. */
+    afterBatch?: (done: JobRow[], uow: UnitOfWork) => Promise<void>;
+  }
   | { name: string; mode: 'external'; handle: (job: JobRow) => Promise<void>; batchSize?: number };
 
 /** A handler throws this to retry at a given time (provider rate limit) rather than on backoff. */

@@ -106,7 +106,14 @@ export class Worker {
         for update skip locked`.execute(tx)).rows;
       if (jobs.length === 0) return 0;
       root = new UnitOfWork(tx).enableReadCache();
+      const kinds = new Map<string, JobRow[]>();
+      for (const job of jobs) kinds.set(job.name, [...(kinds.get(job.name) ?? []), job]);
+      for (const [name, rows] of kinds) {
+        const def = this.#defs.get(name);
+        if (def?.mode === 'transactional' && def.prepare) await def.prepare(rows, root);
+      }
       const done: string[] = [];
+      const doneJobs: JobRow[] = [];
       for (const job of jobs) {
         const def = this.#defs.get(job.name);
         if (!def || def.mode !== 'transactional') continue;
@@ -118,10 +125,16 @@ export class Worker {
           await sql`release savepoint job`.execute(tx);
           root.adopt(child);
           done.push(job.id);
+          doneJobs.push(job);
         } catch (err) {
           await sql`rollback to savepoint job`.execute(tx);
           await this.#recordFailure(tx, job, err);
         }
+      }
+      for (const [name] of kinds) {
+        const def = this.#defs.get(name);
+        const rows = doneJobs.filter((j) => j.name === name);
+        if (def?.mode === 'transactional' && def.afterBatch && rows.length > 0) await def.afterBatch(rows, root);
       }
       if (done.length > 0) {
         await sql`update jobs set state = 'done', attempts = attempts + 1, updated_at = now(), locked_by = ${this.id} where id = any(${done}::bigint[])`.execute(tx);

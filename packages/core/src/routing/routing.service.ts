@@ -74,7 +74,12 @@ export class RoutingService {
   }
 
   /** ResolveHooks.afterInbound: evaluate the rules for one inbound message and apply the actions. */
-  async route(uow: UnitOfWork, ctx: InboundContext): Promise<{ record: RoutingRecord; conversation: ConversationRow }> {
+  /**
+   * With `deferWrite` the conversation's changes (priority, team, tags, the routing record) are not
+   * written but returned as `pending`, for the caller to write with its own (the ingest path writes
+   * them with the SLA clock in one statement); `conversation` is then the row as it will be.
+   */
+  async route(uow: UnitOfWork, ctx: InboundContext, opts: { deferWrite?: boolean } = {}): Promise<{ record: RoutingRecord; conversation: ConversationRow; pending: Updateable<ConversationsTable> | null }> {
     const { tx } = uow;
     const now = this.clock.now();
     const conv = ctx.conversation;
@@ -127,7 +132,9 @@ export class RoutingService {
       team, assignment, escalations: a.escalationReasons, incidentId: a.incidentId, noResponseNeeded, explanation: '',
     };
     record.explanation = explain(record);
-    current = await updateConversation(tx, brandId, conv.id, { ...set, routing: JSON.stringify(record) });
+    const pending: Updateable<ConversationsTable> = { ...set, routing: JSON.stringify(record) };
+    if (opts.deferWrite) current = { ...current, routing: record };
+    else current = await updateConversation(tx, brandId, conv.id, pending);
     uow.record({ brandId, actorType: 'system', actorId: ACTOR_ID, action: 'conversation.routed', subjectType: 'conversation', subjectId: conv.id, after: { messageId: ctx.message.id, ruleSetVersion: version, matched: record.matched.map((m) => m.ruleId), explanation: record.explanation, changes: { ...set, tags: set.tags } }, at: now });
     if (newEscalation) {
       uow.record({ brandId, actorType: 'system', actorId: ACTOR_ID, action: 'conversation.escalated', subjectType: 'conversation', subjectId: conv.id, after: { reasons: a.escalationReasons }, at: now });
@@ -137,7 +144,7 @@ export class RoutingService {
       this.bus.publish({ type: 'conversation.routed', brandId, conversationId: conv.id, at, data: { explanation: record.explanation } });
       if (newEscalation) this.bus.publish({ type: 'conversation.escalated', brandId, conversationId: conv.id, at, data: { reasons: a.escalationReasons } });
     });
-    return { record, conversation: current };
+    return { record, conversation: current, pending: opts.deferWrite ? pending : null };
   }
 
   /** A skill names the brand's first team (by name) that has it; a team id must be the brand's. */

@@ -22,6 +22,10 @@ export class ReadCache {
     }
     return p;
   }
+
+  set<T>(key: string, value: T): void {
+    this.#m.set(key, Promise.resolve(value));
+  }
 }
 
 export class UnitOfWork {
@@ -42,6 +46,11 @@ export class UnitOfWork {
   enableReadCache(): this {
     this.#readCache ??= new ReadCache();
     return this;
+  }
+
+  /** Puts a value a batch loaded up front into the read cache (ignored when it is off). */
+  remember<T>(key: string, value: T): void {
+    this.#readCache?.set(key, value);
   }
 
   /** `load()` once per key while the read cache is on; every time when it is off. */

@@ -1,4 +1,4 @@
-import type { DB, Kysely } from '@earshot/db';
+import type { ConversationsTable, DB, Kysely, Updateable } from '@earshot/db';
 import {
   BusinessHours, EarshotError, SlaPolicy, conversationTimings, decideEscalations, responsePercentilesByChannel, slaCompliance,
   type ChannelFairnessRow, type ChannelKind, type ComplianceGroupBy, type ComplianceRow, type SlaClock, type SlaEvent, type SlaMetric,
@@ -30,6 +30,8 @@ export interface RefreshHints {
   conversation?: ConversationRow;
   /** The conversation was created in this transaction with this one message. */
   createdWith?: MessageRow;
+  /** Changes the caller has not written yet (`conversation` already shows them): written with the clock. */
+  alsoSet?: Updateable<ConversationsTable> | null;
 }
 export interface RecomputeResult { conversations: number; changed: number }
 
@@ -70,9 +72,9 @@ export class SlaService {
     return { clock, events, policy, columns: columnsOf(clock, policy.label) };
   }
 
-  async #store(ex: Executor, conv: ConversationRow, c: Computed | null, now: Date): Promise<ConversationRow> {
+  async #store(ex: Executor, conv: ConversationRow, c: Computed | null, now: Date, alsoSet: Updateable<ConversationsTable> | null = null): Promise<ConversationRow> {
     const cols = c ? c.columns : NO_SLA;
-    return updateConversation(ex, conv.brand_id, conv.id, { ...cols, sla_clock: c ? JSON.stringify(c.clock) : null, sla_evaluated_at: now });
+    return updateConversation(ex, conv.brand_id, conv.id, { ...alsoSet, ...cols, sla_clock: c ? JSON.stringify(c.clock) : null, sla_evaluated_at: now });
   }
 
   async #channelKind(ex: Executor, channelId: string): Promise<ChannelKind> {
@@ -98,7 +100,7 @@ export class SlaService {
     if (!conv) return null;
     const now = this.clock.now();
     const c = await this.#liveCompute(uow, conv, now, known.createdWith);
-    await this.#store(uow.tx, conv, c, now);
+    await this.#store(uow.tx, conv, c, now, known.alsoSet ?? null);
     if (!c) return null;
     const raised = new Set(conv.sla_raised);
     const due = transitionKeys(c.clock).some((t) => !raised.has(t.key)) ? now : c.clock.nextEvaluationAt;
