@@ -3,6 +3,9 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
+const perMinute = (name: string) => z.coerce.number().int(`${name} must be a whole number of requests per minute`)
+  .min(1, `${name} must be at least 1 (requests per minute)`).max(100_000_000, `${name} is too large`).optional();
+
 /** Configuration comes from the environment only, validated once at start with messages a person can act on. */
 const Env = z.object({
   PORT: z.coerce.number().int().min(0, 'PORT must be 0..65535').max(65535, 'PORT must be 0..65535').default(3000),
@@ -15,6 +18,9 @@ const Env = z.object({
   EARSHOT_DEMO: z.enum(['0', '1', 'true', 'false']).optional(),
   EARSHOT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   EARSHOT_COOKIE_SECURE: z.enum(['0', '1', 'true', 'false']).optional(),
+  EARSHOT_RATE_LIMIT_IP: perMinute('EARSHOT_RATE_LIMIT_IP'),
+  EARSHOT_RATE_LIMIT_CALLER: perMinute('EARSHOT_RATE_LIMIT_CALLER'),
+  EARSHOT_RATE_LIMIT_INGEST: perMinute('EARSHOT_RATE_LIMIT_INGEST'),
 });
 
 export interface Config {
@@ -30,6 +36,8 @@ export interface Config {
   demo: boolean;
   logLevel: string;
   cookieSecure: boolean;
+  /** Requests per minute; unset ones keep the server's defaults (docs/operations.md, Limits). */
+  rateLimits: { perIp?: number; perCaller?: number; ingest?: number };
 }
 
 export class ConfigError extends Error {}
@@ -52,6 +60,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKey: key, secretKeyGenerated: generated, adminEmail: e.EARSHOT_ADMIN_EMAIL, adminPassword: e.EARSHOT_ADMIN_PASSWORD,
     demo: e.EARSHOT_DEMO === undefined ? true : truthy(e.EARSHOT_DEMO),
     logLevel: e.EARSHOT_LOG_LEVEL, cookieSecure: truthy(e.EARSHOT_COOKIE_SECURE),
+    rateLimits: {
+      ...(e.EARSHOT_RATE_LIMIT_IP ? { perIp: e.EARSHOT_RATE_LIMIT_IP } : {}),
+      ...(e.EARSHOT_RATE_LIMIT_CALLER ? { perCaller: e.EARSHOT_RATE_LIMIT_CALLER } : {}),
+      ...(e.EARSHOT_RATE_LIMIT_INGEST ? { ingest: e.EARSHOT_RATE_LIMIT_INGEST } : {}),
+    },
   };
 }
 

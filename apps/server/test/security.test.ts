@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { safeEqual, signApiBody, systemActor } from '@earshot/core';
 import { buildApp } from '../src/http/app';
+import { loadConfig } from '../src/config';
 import { createTestCore, seedBrand, apiDelivery, type SeededBrand, type TestCore } from '../../../test/support/core';
 import { as } from '../../../test/support/http';
 
@@ -41,7 +42,8 @@ describe('an app under attack', () => {
     app = await buildApp({
       core: t.core, webDist: null, loginRateLimit: 1000, logLevel: 'trace',
       logStream: { write: (line: string) => { logLines.push(line); } },
-      rateLimits: { perIp: 40, perCaller: 15, ingest: 25 },
+      // The limits as an operator sets them, through the environment (EARSHOT_RATE_LIMIT_*).
+      rateLimits: loadConfig({ EARSHOT_SECRET_KEY: 'k'.repeat(32), EARSHOT_RATE_LIMIT_IP: '40', EARSHOT_RATE_LIMIT_CALLER: '15', EARSHOT_RATE_LIMIT_INGEST: '25' }).rateLimits,
     });
     // The app does not log every request (disableRequestLogging); an operator who turns that on
     // gets lines like these: the request and reply with their headers, through the app's redaction.

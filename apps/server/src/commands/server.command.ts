@@ -35,7 +35,7 @@ async function run(mode: Mode, flags: { port?: string; demo?: boolean }): Promis
   }
   // Listen before the workers start: on the embedded database a busy worker shares the one
   // connection and the event loop, and the server must come up promptly whatever the backlog.
-  app = await buildApp({ core: rt.core, logLevel: config.logLevel, cookieSecure: config.cookieSecure });
+  app = await buildApp({ core: rt.core, logLevel: config.logLevel, cookieSecure: config.cookieSecure, rateLimits: config.rateLimits });
   await app.listen({ port: config.port, host: config.host });
   const seeded = mode === 'start' && config.demo && flags.demo !== false
     ? await seedDemo(rt.core, { dataDir: config.dataDir, adminEmail: config.adminEmail, adminPassword: config.adminPassword })
