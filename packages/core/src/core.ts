@@ -33,6 +33,9 @@ import { retrainJob } from './triage/retrain.job';
 import type { TriageTrainer } from './triage/triage.types';
 import { systemClock, type Clock } from './shared/clock';
 
+/** Jobs per worker batch on the embedded database (one connection shared with the API); see WorkerOptions.maxBatch. */
+const EMBEDDED_MAX_BATCH = 20;
+
 export interface CoreOptions {
   handle: DbHandle;
   secretKey: string;
@@ -132,7 +135,7 @@ export class Core {
   }
 
   worker(opts: Partial<WorkerOptions> = {}): Worker {
-    const w = new Worker({ db: this.db, jobs: this.jobs(), ...opts });
+    const w = new Worker({ db: this.db, jobs: this.jobs(), ...(this.handle.kind === 'pglite' ? { maxBatch: EMBEDDED_MAX_BATCH } : {}), ...opts });
     this.#workers.push(w);
     // The first worker of a process (re)starts polling for every pollable channel; the job key dedupes.
     if (!this.#pollsSeeded) {

@@ -13,6 +13,12 @@ export interface WorkerOptions {
   /** How long an external job's lease lasts before another worker may take it over. */
   leaseMs?: number;
   concurrency?: number;
+  /**
+   * At most this many transactional jobs per batch (default: the largest `batchSize` of the job
+   * kinds). The embedded database has one connection, so a batch holds up every API request
+   * until it commits: smaller batches keep webhook acknowledgements quick there.
+   */
+  maxBatch?: number;
   onError?: (err: unknown, job?: JobRow) => void;
 }
 
@@ -96,7 +102,7 @@ export class Worker {
     const defs = [...this.#defs.values()].filter((d) => d.mode === 'transactional');
     if (defs.length === 0) return 0;
     const names = defs.map((d) => d.name);
-    const limit = Math.max(...defs.map((d) => d.batchSize ?? 50));
+    const limit = Math.min(this.opts.maxBatch ?? Infinity, Math.max(...defs.map((d) => d.batchSize ?? 50)));
     let root: UnitOfWork | undefined;
     const count = await this.opts.db.transaction().execute(async (tx) => {
       const jobs = (await sql<JobRow>`
