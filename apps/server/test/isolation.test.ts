@@ -30,14 +30,15 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     const token = await t.core.auth.createToken({ ...actorA, userId: a.adminId }, { name: 'alpha token', scopes: ['conversation:read'] });
     const canned = await t.core.canned.create({ ...actorA, userId: a.adminId }, { title: 'Alpha canned', text: 'alpha canned secret' });
     const inbound = await t.core.db.selectFrom('messages').select('id').where('brand_id', '=', a.brandId).where('direction', '=', 'inbound').executeTakeFirstOrThrow();
+    const identity = await t.core.db.selectFrom('contact_identities').select('id').where('brand_id', '=', a.brandId).executeTakeFirstOrThrow();
     const model = await t.core.db.insertInto('triage_models').values({ brand_id: a.brandId, version: 'alpha-1', model: '{}', metrics: '{}', state: 'candidate' }).returning('id').executeTakeFirstOrThrow();
-    Object.assign(ids, { inbound: inbound.id, triageModel: model.id, canned: canned.id, id: conv.id, conversation: conv.id, contact: conv.contact_id, messageId: note.id, user: a.agentId, team: team.id, token: token.id, channel: a.apiChannelId });
+    Object.assign(ids, { identity: identity.id, inbound: inbound.id, triageModel: model.id, canned: canned.id, id: conv.id, conversation: conv.id, contact: conv.contact_id, messageId: note.id, user: a.agentId, team: team.id, token: token.id, channel: a.apiChannelId });
     bAdmin = await login(t.app, b.emails.admin, b.password);
   });
   afterAll(async () => { await t?.drop(); });
 
   // For each route: the params to use (brand A's objects) and a valid body.
-  const plan: Record<string, { params?: Record<string, string>; body?: unknown }> = {
+  const plan: Record<string, { params?: Record<string, string>; body?: unknown; query?: string }> = {
     'POST /api/v1/auth/logout': {},
     'GET /api/v1/me': {},
     'GET /api/v1/conversations': {},
@@ -91,11 +92,14 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     'POST /api/v1/triage/models/rollback': {},
     'GET /api/v1/mentions': {},
     'POST /api/v1/mentions/read': { body: {} },
+    'GET /api/v1/contacts': { query: '?q=alice' },
+    'POST /api/v1/contacts/:id/unmerge': { params: { id: 'contact' }, body: { identityId: 'identity' } },
   };
 
   const protectedRoutes = () => t.app.routeTable.filter((r) => !r.public && r.method !== 'HEAD' && r.url.startsWith('/api/'));
-  const urlFor = (url: string, params: Record<string, string> = {}) => url.replace(/:(\w+)/g, (_, p: string) => ids[params[p] ?? ''] ?? 'missing');
-  const bodyFor = (body: unknown): unknown => (body && typeof body === 'object' && 'sourceId' in body ? { sourceId: ids.contact } : body);
+  const urlFor = (url: string, params: Record<string, string> = {}, query = '') => url.replace(/:(\w+)/g, (_, p: string) => ids[params[p] ?? ''] ?? 'missing') + query;
+  const bodyFor = (body: unknown): unknown => (body && typeof body === 'object' && 'sourceId' in body ? { sourceId: ids.contact }
+    : body && typeof body === 'object' && 'identityId' in body ? { identityId: ids.identity } : body);
 
   it('has a plan for every protected route', () => {
     const missing = protectedRoutes().map((r) => `${r.method} ${r.url}`).filter((k) => !(k in plan));
@@ -105,7 +109,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
   it('answers 401 on every protected route without credentials', async () => {
     for (const r of protectedRoutes()) {
       const p = plan[`${r.method} ${r.url}`];
-      const res = await as(t.app, null)(r.method, urlFor(r.url, p?.params), p?.body === undefined ? undefined : bodyFor(p.body));
+      const res = await as(t.app, null)(r.method, urlFor(r.url, p?.params, p?.query), p?.body === undefined ? undefined : bodyFor(p.body));
       expect([r.method, r.url, res.statusCode, res.json<{ error: { code: string } }>().error.code]).toEqual([r.method, r.url, 401, 'EARSHOT_UNAUTHENTICATED']);
     }
   });
@@ -115,7 +119,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     for (const r of protectedRoutes()) {
       if (r.url === '/api/v1/events' || r.url === '/api/v1/auth/logout') continue; // stream and sign-out checked separately
       const p = plan[`${r.method} ${r.url}`] ?? {};
-      const res = await as(t.app, bAdmin)(r.method, urlFor(r.url, p.params), p.body === undefined ? undefined : bodyFor(p.body));
+      const res = await as(t.app, bAdmin)(r.method, urlFor(r.url, p.params, p.query), p.body === undefined ? undefined : bodyFor(p.body));
       const hasParams = r.url.includes(':');
       if (hasParams) expect([r.method, r.url, res.statusCode]).toEqual([r.method, r.url, expect.toSatisfy((s: number) => s === 404 || s === 403)]);
       for (const s of secrets) expect([r.method, r.url, res.body.includes(s ?? '∅')]).toEqual([r.method, r.url, false]);

@@ -16,7 +16,7 @@ const sessions = new Map<RoleName, Session>();
 const ids: Record<string, string> = {};
 
 // The permission each route checks; null = any signed-in caller.
-const requires: Record<string, { perm: Permission | null; params?: Record<string, string>; body?: unknown }> = {
+const requires: Record<string, { perm: Permission | null; params?: Record<string, string>; body?: unknown; query?: string }> = {
   'GET /api/v1/me': { perm: null },
   'GET /api/v1/conversations': { perm: 'conversation:read' },
   'GET /api/v1/conversations/:id': { perm: 'conversation:read', params: { id: 'conversation' } },
@@ -68,6 +68,8 @@ const requires: Record<string, { perm: Permission | null; params?: Record<string
   'POST /api/v1/triage/models/rollback': { perm: 'triage:manage' },
   'GET /api/v1/mentions': { perm: 'conversation:read' },
   'POST /api/v1/mentions/read': { perm: 'conversation:read', body: {} },
+  'GET /api/v1/contacts': { perm: 'contact:read', query: '?q=carol' },
+  'POST /api/v1/contacts/:id/unmerge': { perm: 'contact:merge', params: { id: 'contact' }, body: { identityId: '00000000-0000-4000-8000-000000000000' } },
 };
 // Not walked: the event stream never ends (its permission is checked in isolation.test.ts) and
 // sign-out ends the session the walk uses (checked in errors.test.ts).
@@ -131,7 +133,7 @@ it('lets each role do exactly what its permissions allow, on every route', async
       if (skipped.has(key)) continue;
       const plan = requires[key];
       if (!plan) continue;
-      const url = urlFor(r.url, plan.params);
+      const url = urlFor(r.url, plan.params) + (plan.query ?? '');
       const res = await call(r.method, url, plan.body === undefined ? undefined : await bodyFor(url, plan.body));
       const code = res.statusCode === 403 ? res.json<{ error: { code: string } }>().error.code : 'ok';
       outcomes.push(`${role} ${key} → ${code === 'EARSHOT_FORBIDDEN' ? 'forbidden' : 'allowed'}`);

@@ -34,9 +34,13 @@ describe('agent desk: teamwork flows in the browser', () => {
     s = await startDeskServer({ demo: false });
     await s.postInbound([
       { id: 't-late', author: 'nora_b', name: 'Nora Bell', text: 'My parcel 5521 is a week late. Any news?' },
+      { id: 't-maria', author: 'maria_g', name: 'Maria Garcia', text: 'Still waiting for my refund.' },
+      { id: 't-maria-work', author: 'maria_work', name: 'M. Garcia (work)', text: 'Writing from work: the refund for order 4471?' },
+      { id: 't-mal', author: 'garcia_mal', name: 'Garcia <img src=x onerror=window.__xss=8>', text: 'hello' },
     ]);
     await s.drain();
-    conv.nora = await conversationOf('nora_b');
+    for (const h of ['nora_b', 'maria_g', 'maria_work']) conv[h] = await conversationOf(h);
+    conv.nora = conv.nora_b ?? '';
     eveId = (await s.core.admin.upsertUser(systemActor(s.brandId, 'test'), { email: 'eve@earshot.local', name: HOSTILE, password: s.password, role: 'agent' })).id;
     browser = await launchBrowser();
     dana = await signedIn(browser, s.url, s.users.agent.email, s.password);
@@ -115,5 +119,45 @@ describe('agent desk: teamwork flows in the browser', () => {
     await poll(async () => (await s.core.db.selectFrom('note_mentions').select('read_at').where('message_id', '=', note.id).where('user_id', '=', s.users.agent2.id).executeTakeFirstOrThrow()).read_at).not.toBeNull();
     expect([...dana.errors, ...lee.errors]).toEqual([]);
     await lee.context.close();
+  });
+
+  it('finds a duplicate customer by name, merges it after a confirmation, and moves an identity back out', async () => {
+    const { page } = dana;
+    const contactOf = async (handle: string) => (await s.core.db.selectFrom('contact_identities').select('contact_id').where('handle', '=', `@${handle}`).executeTakeFirstOrThrow()).contact_id;
+    const maria = await contactOf('maria_g');
+    const work = await contactOf('maria_work');
+    await open(dana, conv.maria_g ?? '');
+    const profile = page.getByRole('complementary', { name: 'Customer profile' });
+    await profile.getByRole('button', { name: 'Merge with…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Merge with another customer' });
+    await dialog.getByLabel('Search customers by name, handle or email').fill('garcia');
+    const results = dialog.getByRole('list', { name: 'Matching customers' });
+    // The customer itself is not offered; a hostile name is shown as text.
+    await poll(() => results.getByRole('button', { name: /^Choose / }).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label'))))
+      .toEqual(['Choose Garcia <img src=x onerror=window.__xss=8>', 'Choose M. Garcia (work)']);
+    expect(await results.locator('img').count()).toBe(0);
+    expect(await results.textContent()).toContain('@maria_work');
+    await dialog.getByRole('button', { name: 'Choose M. Garcia (work)' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Confirm the merge' });
+    await poll(() => confirm.textContent()).toContain('1 identity and 1 conversation move over');
+    expect((await s.core.db.selectFrom('contacts').select('merged_into').where('id', '=', work).executeTakeFirstOrThrow()).merged_into).toBeNull(); // nothing before the confirmation
+    await confirm.getByRole('button', { name: 'Merge into Maria Garcia' }).click();
+    await profile.getByText('Merged M. Garcia (work) into this customer.').waitFor();
+    expect((await s.core.db.selectFrom('contacts').select('merged_into').where('id', '=', work).executeTakeFirstOrThrow()).merged_into).toBe(maria);
+    await poll(() => profile.locator('.identities li').allTextContents()).toEqual([expect.stringContaining('@maria_g'), expect.stringContaining('@maria_work')]);
+    await poll(() => profile.locator('.history li').count()).toBe(2);
+
+    await profile.getByRole('button', { name: 'Move @maria_work out to a new customer' }).click();
+    const moveOut = page.getByRole('dialog', { name: 'Move an identity out' });
+    await moveOut.getByRole('button', { name: 'Move out' }).click();
+    await profile.getByText('Moved @maria_work out to a new customer with 1 conversation.').waitFor();
+    await poll(() => profile.locator('.identities li').allTextContents()).toEqual([expect.stringContaining('@maria_g')]);
+    const split = await contactOf('maria_work');
+    expect(split).not.toBe(maria);
+    expect((await s.core.db.selectFrom('conversations').select('contact_id').where('id', '=', conv.maria_work ?? '').executeTakeFirstOrThrow()).contact_id).toBe(split);
+    expect(await s.core.db.selectFrom('audit_events').select('action').where('subject_id', '=', maria).where('action', 'in', ['contact.merged', 'contact.unmerged']).orderBy('seq').execute())
+      .toEqual([{ action: 'contact.merged' }, { action: 'contact.unmerged' }]);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(dana.errors).toEqual([]);
   });
 });

@@ -1,12 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ContactView } from '@earshot/domain';
+import { ContactMatchPage, ContactView } from '@earshot/domain';
 import { authErrors, IdParams, type RouteDeps } from './shared';
 
 export async function contactRoutes(app: FastifyInstance, { core }: RouteDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['contacts'];
+  r.get('/api/v1/contacts', {
+    schema: {
+      tags, summary: 'Find customers by name, handle or email (merged-away ones left out), by name, cursor-paginated',
+      querystring: z.strictObject({ q: z.string().trim().min(1).max(200), excludeId: z.uuid().optional(), cursor: z.string().max(500).optional(), limit: z.coerce.number().int().min(1).max(50).optional() }),
+      response: { 200: ContactMatchPage, ...authErrors },
+    },
+  }, async (req) => core.contacts.search(req.can('contact:read'), req.query));
   r.get('/api/v1/contacts/:id', { schema: { tags, summary: 'A customer: identities on every channel and past conversations', params: IdParams, response: { 200: ContactView, ...authErrors } } },
     async (req) => core.contacts.get(req.can('contact:read'), req.params.id));
   r.patch('/api/v1/contacts/:id', {
@@ -18,4 +25,7 @@ export async function contactRoutes(app: FastifyInstance, { core }: RouteDeps): 
   }, async (req) => core.contacts.update(req.can('contact:update'), req.params.id, req.body));
   r.post('/api/v1/contacts/:id/merge', { schema: { tags, summary: 'Merge another contact into this one', params: IdParams, body: z.strictObject({ sourceId: z.uuid() }), response: { 200: ContactView, ...authErrors } } },
     async (req) => core.contacts.merge(req.can('contact:merge'), req.params.id, req.body.sourceId));
+  r.post('/api/v1/contacts/:id/unmerge', {
+    schema: { tags, summary: 'Move one identity (and the conversations only it wrote in) out to a new contact', params: IdParams, body: z.strictObject({ identityId: z.uuid() }), response: { 200: z.object({ contact: ContactView, split: ContactView }), ...authErrors } },
+  }, async (req) => core.contacts.unmerge(req.can('contact:merge'), req.params.id, req.body.identityId));
 }

@@ -6,6 +6,10 @@ import { navigate } from '../app/router';
 import { useSession } from '../app/session';
 import { ChannelIcon } from '../ui/Icon';
 import { Avatar, Badge, Button, Dialog, ErrorNote, Skeleton, timeAgo } from '../ui/ui';
+import { MergeDialog } from './MergeDialog';
+
+type Identity = ContactView['identities'][number];
+const identityLabel = (i: Identity) => i.handle ?? i.displayName ?? i.externalId;
 
 /** The customer beside the conversation: identities on every channel, history, notes. */
 export function ContactPanel({ contactId, currentConversationId }: { contactId: string; currentConversationId: string }) {
@@ -13,10 +17,11 @@ export function ContactPanel({ contactId, currentConversationId }: { contactId: 
   const { can } = useSession();
   const [notes, setNotes] = useState<string | null>(null);
   const [mergeOpen, setMergeOpen] = useState(false);
-  const [sourceId, setSourceId] = useState('');
-  const touched = () => [keys.contact(contactId), ['conversation'], ['conversations']];
+  const [moveOut, setMoveOut] = useState<Identity | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const touched = () => [keys.contact(contactId), ['contact'], ['contacts'], ['conversation'], ['conversations']];
   const patch = useAction((body: Partial<Pick<ContactView, 'vip' | 'notes'>>) => api<ContactView>('PATCH', `/api/v1/contacts/${contactId}`, body), touched);
-  const merge = useAction((id: string) => api<ContactView>('POST', `/api/v1/contacts/${contactId}/merge`, { sourceId: id }), touched);
+  const unmerge = useAction((identityId: string) => api<{ contact: ContactView; split: ContactView }>('POST', `/api/v1/contacts/${contactId}/unmerge`, { identityId }), touched);
 
   if (q.error) return <aside className="contact"><ErrorNote error={q.error} onRetry={() => void q.refetch()} /></aside>;
   if (!q.data) return <aside className="contact" aria-busy="true"><Skeleton lines={6} /></aside>;
@@ -40,10 +45,15 @@ export function ContactPanel({ contactId, currentConversationId }: { contactId: 
       <h3>Identities</h3>
       <ul className="identities">
         {c.identities.map((i) => (
-          <li key={i.id}><ChannelIcon kind={i.channelKind} /><span>{i.handle ?? i.displayName ?? i.externalId}</span>{i.followers !== null ? <span className="muted small">{i.followers.toLocaleString()}</span> : null}</li>
+          <li key={i.id}>
+            <ChannelIcon kind={i.channelKind} /><span className="identity-name">{identityLabel(i)}</span>
+            {i.followers !== null ? <span className="muted small">{i.followers.toLocaleString()}</span> : null}
+            {can('contact:merge') && c.identities.length > 1 ? <Button size="sm" variant="ghost" className="move-out" aria-label={`Move ${identityLabel(i)} out to a new customer`} title="Unmerge: move this identity out to a new customer" onClick={() => setMoveOut(i)}>Move out</Button> : null}
+          </li>
         ))}
       </ul>
-      {can('contact:merge') ? <Button size="sm" variant="ghost" onClick={() => setMergeOpen(true)}>Merge a duplicate…</Button> : null}
+      {can('contact:merge') ? <Button size="sm" variant="ghost" onClick={() => { setNotice(null); setMergeOpen(true); }}>Merge with…</Button> : null}
+      {notice ? <p className="ok small" role="status">{notice}</p> : null}
 
       <h3>Conversations</h3>
       <ul className="history">
@@ -69,14 +79,17 @@ export function ContactPanel({ contactId, currentConversationId }: { contactId: 
         </>
       ) : null}
 
-      <Dialog open={mergeOpen} title="Merge a duplicate customer into this one" onClose={() => setMergeOpen(false)} footer={<>
-        <Button onClick={() => setMergeOpen(false)}>Cancel</Button>
-        <Button variant="danger" disabled={!/^[0-9a-f-]{36}$/i.test(sourceId.trim()) || merge.isPending} onClick={() => merge.mutate(sourceId.trim(), { onSuccess: () => { setMergeOpen(false); setSourceId(''); } })}>Merge</Button>
+      <MergeDialog open={mergeOpen} target={c} onClose={() => setMergeOpen(false)} onMerged={(m) => setNotice(`Merged ${m.name ?? m.identities[0]?.handle ?? 'the duplicate'} into this customer.`)} />
+      <Dialog open={!!moveOut} title="Move an identity out" onClose={() => { setMoveOut(null); unmerge.reset(); }} footer={<>
+        <Button onClick={() => { setMoveOut(null); unmerge.reset(); }}>Cancel</Button>
+        <Button variant="danger" disabled={!moveOut || unmerge.isPending} onClick={() => {
+          if (!moveOut) return;
+          const name = identityLabel(moveOut);
+          unmerge.mutate(moveOut.id, { onSuccess: (r) => { setMoveOut(null); setNotice(`Moved ${name} out to a new customer with ${r.split.conversations.length} ${r.split.conversations.length === 1 ? 'conversation' : 'conversations'}.`); } });
+        }}>Move out</Button>
       </>}>
-        <p className="muted">The other customer&apos;s identities and conversations move here. Paste the duplicate&apos;s customer id (shown in its profile link).</p>
-        <label className="field"><span>Duplicate customer id</span><input value={sourceId} onChange={(e) => setSourceId(e.target.value)} placeholder="00000000-0000-0000-0000-000000000000" /></label>
-        <p className="muted small">This customer: <code>{c.id}</code></p>
-        {merge.error ? <p className="form-error" role="alert">{errorMessage(merge.error)}</p> : null}
+        {moveOut ? <p><strong>{identityLabel(moveOut)}</strong> becomes a customer of its own, with the conversations only it wrote in. Conversations shared with other identities stay here.</p> : null}
+        {unmerge.error ? <p className="form-error" role="alert">{errorMessage(unmerge.error)}</p> : null}
       </Dialog>
     </aside>
   );

@@ -63,3 +63,8 @@ export async function findContact(ex: Executor, brandId: string, id: string): Pr
 export async function listIdentities(ex: Executor, brandId: string, contactId: string): Promise<IdentityRow[]> {
   return ex.selectFrom('contact_identities').selectAll().where('brand_id', '=', brandId).where('contact_id', '=', contactId).orderBy('created_at').execute();
 }
+
+export async function listIdentitiesOf(ex: Executor, brandId: string, contactIds: string[]): Promise<IdentityRow[]> {
+  if (contactIds.length === 0) return [];
+  return ex.selectFrom('contact_identities').selectAll().where('brand_id', '=', brandId).where('contact_id', 'in', contactIds).orderBy('created_at').execute();
+}

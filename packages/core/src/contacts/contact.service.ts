@@ -1,9 +1,10 @@
 import type { DB, Kysely } from '@earshot/db';
-import { EarshotError, type ContactView } from '@earshot/domain';
+import { EarshotError, type ContactMatchPage, type ContactView } from '@earshot/domain';
 import type { Actor } from '../shared/actor';
 import type { Clock } from '../shared/clock';
 import { transact } from '../shared/unit-of-work';
 import { findContact, listIdentities, resolveContactId } from './contact.repository';
+import { searchContacts, type ContactSearch } from './contact.search';
 
 export class ContactService {
   constructor(private readonly db: Kysely<DB>, private readonly clock: Clock) {}
@@ -21,6 +22,11 @@ export class ContactService {
       conversations: convs.map((v) => ({ id: v.id, status: v.status, preview: v.preview, lastActivityAt: v.last_activity_at.toISOString(), channelKind: v.kind })),
       createdAt: c.created_at.toISOString(),
     };
+  }
+
+  /** Finds the brand's contacts by name, handle or email (to merge a duplicate). */
+  search(actor: Actor, s: ContactSearch): Promise<ContactMatchPage> {
+    return searchContacts(this.db, actor.brandId, s);
   }
 
   async update(actor: Actor, id: string, patch: { name?: string | undefined; email?: string | null | undefined; vip?: boolean | undefined; tags?: string[] | undefined; notes?: string | undefined }): Promise<ContactView> {
@@ -61,5 +67,40 @@ export class ContactService {
       uow.record({ brandId: actor.brandId, actorType: actor.type, actorId: actor.id, action: 'contact.merged', subjectType: 'contact', subjectId: targetId, after: { sourceId, identities: moved.map((r) => r.id), conversations: convs.map((r) => r.id) }, at: this.clock.now() });
     });
     return this.get(actor, targetId);
+  }
+
+  /**
+   * Undoes a wrong merge one identity at a time: the identity moves out to a new contact, with
+   * the conversations only that identity wrote in. The contact keeps at least one identity.
+   */
+  async unmerge(actor: Actor, contactId: string, identityId: string): Promise<{ contact: ContactView; split: ContactView }> {
+    const splitId = await transact(this.db, async (uow) => {
+      const { tx } = uow;
+      const c = await tx.selectFrom('contacts').selectAll().where('brand_id', '=', actor.brandId).where('id', '=', contactId).forUpdate().executeTakeFirst();
+      if (!c) throw new EarshotError('EARSHOT_CONTACT_NOT_FOUND', 'contact not found', { field: 'params.id' });
+      const identities = await listIdentities(tx, actor.brandId, contactId);
+      const identity = identities.find((i) => i.id === identityId);
+      if (!identity) throw new EarshotError('EARSHOT_NOT_FOUND', 'this contact has no identity with that id', { field: 'body.identityId' });
+      if (identities.length < 2) throw new EarshotError('EARSHOT_INVALID_STATE', 'a contact keeps at least one identity; this is its only one', { field: 'body.identityId' });
+      const now = this.clock.now();
+      const split = await tx.insertInto('contacts').values({
+        brand_id: actor.brandId, name: identity.display_name ?? identity.handle ?? null, email: identity.channel_kind === 'email' ? identity.external_id : null,
+      }).returning('id').executeTakeFirstOrThrow();
+      await tx.updateTable('contact_identities').set({ contact_id: split.id }).where('brand_id', '=', actor.brandId).where('id', '=', identityId).execute();
+      // Conversations whose customer messages all came from this identity go with it; shared ones stay.
+      const moved = await tx.updateTable('conversations').set({ contact_id: split.id, updated_at: now })
+        .where('brand_id', '=', actor.brandId).where('contact_id', '=', contactId)
+        .where((eb) => eb.exists(eb.selectFrom('messages as m').select('m.id').whereRef('m.conversation_id', '=', 'conversations.id').where('m.direction', '=', 'inbound').where('m.author_identity_id', '=', identityId)))
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('messages as m').select('m.id').whereRef('m.conversation_id', '=', 'conversations.id').where('m.direction', '=', 'inbound')
+          .where((w) => w.or([w('m.author_identity_id', 'is', null), w('m.author_identity_id', '!=', identityId)])))))
+        .returning('id').execute();
+      await tx.updateTable('contacts').set({ updated_at: now }).where('id', '=', contactId).execute();
+      uow.record({
+        brandId: actor.brandId, actorType: actor.type, actorId: actor.id, action: 'contact.unmerged', subjectType: 'contact', subjectId: contactId,
+        before: { identities: identities.map((i) => i.id) }, after: { identityId, newContactId: split.id, conversations: moved.map((r) => r.id) }, at: now,
+      });
+      return split.id;
+    });
+    return { contact: await this.get(actor, contactId), split: await this.get(actor, splitId) };
   }
 }
