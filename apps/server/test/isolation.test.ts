@@ -65,6 +65,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     'GET /api/v1/channels': {},
     'POST /api/v1/channels': { body: { kind: 'api', name: 'c' } },
     'GET /api/v1/channels/:id/limits': { params: { id: 'channel' } },
+    'PATCH /api/v1/channels/:id': { params: { id: 'channel' }, body: { name: 'stolen', status: 'paused', rotateSecret: true } },
     'POST /api/v1/conversations/:id/calls': { params: { id: 'conversation' }, body: { direction: 'outbound', durationSeconds: 60, summary: 'from beta' } },
     'GET /api/v1/audit': {},
     'GET /api/v1/audit/verify': {},
@@ -125,6 +126,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
       for (const s of secrets) expect([r.method, r.url, res.body.includes(s ?? '∅')]).toEqual([r.method, r.url, false]);
     }
     // Brand A is untouched.
+    expect(await t.core.db.selectFrom('channels').select(['name', 'status']).where('id', '=', a.apiChannelId).executeTakeFirstOrThrow()).toEqual({ name: 'API', status: 'active' });
     const conv = await t.core.db.selectFrom('conversations').selectAll().where('id', '=', ids.conversation ?? '').executeTakeFirstOrThrow();
     expect(conv).toMatchObject({ status: 'open', priority: 'normal', tags: [] });
     const users = await t.core.auth.listUsers(a.brandId);

@@ -1,13 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ChannelKind, Permissions, RoleEnum, TeamView, UserView } from '@earshot/domain';
+import { Permissions, RoleEnum, TeamView, UserView } from '@earshot/domain';
 import { authErrors, IdParams, Ok, type RouteDeps } from './shared';
-
-const ChannelView = z.object({
-  id: z.string(), kind: z.string(), name: z.string(), status: z.string(), statusDetail: z.string().nullable(),
-  settings: z.record(z.string(), z.unknown()), credentialKeys: z.array(z.string()), createdAt: z.string(),
-});
 
 export async function adminRoutes(app: FastifyInstance, { core }: RouteDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -53,14 +48,4 @@ export async function adminRoutes(app: FastifyInstance, { core }: RouteDeps): Pr
     await core.auth.revokeToken(req.can('token:manage'), req.params.id);
     return { ok: true as const };
   });
-
-  r.get('/api/v1/channels', { schema: { tags: ['channels'], summary: 'Connected channels (credentials never returned)', response: { 200: z.object({ items: z.array(ChannelView) }), ...authErrors } } },
-    async (req) => ({ items: await core.channels.list(req.can('channel:read').brandId) }));
-  r.post('/api/v1/channels', {
-    schema: {
-      tags: ['channels'], summary: 'Connect a channel; for the generic API channel the signing secret is generated and shown once',
-      body: z.strictObject({ kind: ChannelKind, name: z.string().trim().min(1).max(100), credentials: z.record(z.string().max(64), z.string().max(4096)).optional(), settings: z.record(z.string().max(64), z.unknown()).optional() }),
-      response: { 200: z.object({ channel: ChannelView, secret: z.string().nullable() }), ...authErrors },
-    },
-  }, async (req) => core.channels.create(req.can('channel:manage'), req.body));
 }

@@ -1,7 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ChannelKind } from '@earshot/domain';
 import { authErrors, IdParams, type RouteDeps } from './shared';
+
+const ChannelView = z.object({
+  id: z.string(), kind: z.string(), name: z.string(), status: z.string(), statusDetail: z.string().nullable(),
+  settings: z.record(z.string(), z.unknown()), credentialKeys: z.array(z.string()), createdAt: z.string(),
+});
+const ChannelName = z.string().trim().min(1).max(100);
+const CredentialKey = z.string().min(1).max(64);
+
+const ChannelPatch = z.strictObject({
+  name: ChannelName.optional(),
+  status: z.enum(['active', 'paused']).optional(),
+  credentials: z.record(CredentialKey, z.string().max(4096).nullable()).optional(),
+  rotateSecret: z.literal(true).optional(),
+}).refine((b) => Object.keys(b).length > 0, { message: 'nothing to change: send name, status, credentials or rotateSecret' });
 
 const ChannelLimitsView = z.object({
   channelId: z.string(),
@@ -16,6 +31,26 @@ const ChannelLimitsView = z.object({
 
 export async function channelRoutes(app: FastifyInstance, { core }: RouteDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get('/api/v1/channels', { schema: { tags: ['channels'], summary: 'Connected channels (credentials never returned)', response: { 200: z.object({ items: z.array(ChannelView) }), ...authErrors } } },
+    async (req) => ({ items: await core.channels.list(req.can('channel:read').brandId) }));
+
+  r.post('/api/v1/channels', {
+    schema: {
+      tags: ['channels'], summary: 'Connect a channel; for the generic API channel the signing secret is generated and shown once',
+      body: z.strictObject({ kind: ChannelKind, name: ChannelName, credentials: z.record(CredentialKey, z.string().max(4096)).optional(), settings: z.record(z.string().max(64), z.unknown()).optional() }),
+      response: { 200: z.object({ channel: ChannelView, secret: z.string().nullable() }), ...authErrors },
+    },
+  }, async (req) => core.channels.create(req.can('channel:manage'), req.body));
+
+  r.patch('/api/v1/channels/:id', {
+    schema: {
+      tags: ['channels'],
+      summary: 'Rename, pause or resume a channel, or rotate its credentials (admins). Paused: no polling, no sending (replies wait for the resume); webhooks are still stored',
+      params: IdParams, body: ChannelPatch,
+      response: { 200: z.object({ channel: ChannelView, secret: z.string().nullable() }), ...authErrors },
+    },
+  }, async (req) => core.channels.update(req.can('channel:manage'), req.params.id, req.body));
 
   r.get('/api/v1/channels/:id/limits', {
     schema: {

@@ -20,7 +20,8 @@ export async function ingestRoutes(app: FastifyInstance, { core, metrics }: Rout
       response: { 200: z.object({ accepted: z.number(), duplicates: z.number() }), 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse },
     },
   }, async (req) => {
-    const res = await core.ingest.receive(req.params.id, toInbound(req), req.body);
+    // Through the channel service: a paused channel's webhooks are still stored (docs/channels.md).
+    const res = await core.channels.receiveWebhook(req.params.id, toInbound(req), req.body, core.ingest);
     metrics.inc('events_accepted_total', res.accepted);
     metrics.inc('events_duplicate_total', res.duplicates);
     return { accepted: res.accepted, duplicates: res.duplicates };

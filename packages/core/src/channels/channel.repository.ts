@@ -19,3 +19,12 @@ export async function listChannels(ex: Executor, brandId: string): Promise<Chann
 export async function insertChannel(ex: Executor, row: { brand_id: string; kind: string; name: string; credentials_enc: string | null; settings: Record<string, unknown> }): Promise<ChannelRow> {
   return ex.insertInto('channels').values({ ...row, settings: JSON.stringify(row.settings) }).returningAll().executeTakeFirstOrThrow();
 }
+
+/** The channel row locked for an update (an admin's edit waits for a delivery deciding to wait, and the reverse). */
+export async function lockChannel(ex: Executor, brandId: string, id: string): Promise<ChannelRow | undefined> {
+  return ex.selectFrom('channels').selectAll().where('brand_id', '=', brandId).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function updateChannel(ex: Executor, brandId: string, id: string, set: { name?: string; status?: string; status_detail?: string | null; credentials_enc?: string | null }): Promise<ChannelRow> {
+  return ex.updateTable('channels').set(set).where('brand_id', '=', brandId).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}

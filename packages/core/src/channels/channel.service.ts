@@ -4,9 +4,11 @@ import { randomToken, type SecretBox } from '../shared/crypto';
 import { transact, type Executor } from '../shared/unit-of-work';
 import type { Actor } from '../shared/actor';
 import type { Clock } from '../shared/clock';
-import type { ChannelContext } from './driver';
+import type { ChannelContext, InboundRequest } from './driver';
+import { getDriver } from './registry';
 import type { PollingService } from '../polling/poll.service';
-import { findChannel, findChannelById, insertChannel, listChannels, type ChannelRow } from './channel.repository';
+import { releaseParkedDeliveries } from '../deliver/paused-channel';
+import { findChannel, findChannelById, insertChannel, listChannels, lockChannel, updateChannel, type ChannelRow } from './channel.repository';
 
 export interface ChannelView {
   id: string;
@@ -21,6 +23,15 @@ export interface ChannelView {
 }
 
 export interface LoadedChannel { row: ChannelRow; ctx: ChannelContext }
+
+/** An admin's edit: rename, pause or resume, and rotate credentials (a value sets a field, null removes it). */
+export interface ChannelUpdate {
+  name?: string | undefined;
+  status?: 'active' | 'paused' | undefined;
+  credentials?: Record<string, string | null> | undefined;
+  /** Generic API channel: a new signing secret, shown once (the old one stops working at once). */
+  rotateSecret?: boolean | undefined;
+}
 
 export class ChannelService {
   // Decrypted channel contexts, briefly cached: webhook bursts should not decrypt per request.
@@ -57,6 +68,75 @@ export class ChannelService {
       uow.record({ brandId: actor.brandId, actorType: actor.type, actorId: actor.id, action: 'channel.created', subjectType: 'channel', subjectId: row.id, after: { kind: row.kind, name: row.name, credentialKeys: Object.keys(credentials).sort() }, at: this.clock.now() });
       return { channel: this.view(row), secret };
     });
+  }
+
+  /**
+   * Edits a channel in one transaction with its audit entries (never credential values). Pausing stops
+   * polling and sending (replies wait, see deliver/paused-channel.ts); webhooks are still stored. Resuming
+   * polls at once and releases the waiting replies.
+   */
+  async update(actor: Actor, id: string, input: ChannelUpdate): Promise<{ channel: ChannelView; secret: string | null }> {
+    return transact(this.db, async (uow) => {
+      const row = await lockChannel(uow.tx, actor.brandId, id);
+      if (!row) throw new EarshotError('EARSHOT_CHANNEL_NOT_FOUND', 'channel not found', { field: 'params.id' });
+      if (input.rotateSecret && row.kind !== 'api') throw new EarshotError('EARSHOT_VALIDATION', 'rotateSecret is for the generic API channel; set the provider\'s new credentials instead', { field: 'body.rotateSecret' });
+      const at = this.clock.now();
+      const audit = (action: string, before: Record<string, unknown> | undefined, after: Record<string, unknown>) =>
+        uow.record({ brandId: actor.brandId, actorType: actor.type, actorId: actor.id, action, subjectType: 'channel', subjectId: id, before, after, at });
+      const set: Parameters<typeof updateChannel>[3] = {};
+      let secret: string | null = null;
+
+      if (input.name !== undefined && input.name !== row.name) {
+        set.name = input.name;
+        audit('channel.renamed', { name: row.name }, { name: input.name });
+      }
+      const resuming = input.status === 'active' && row.status !== 'active';
+      if (input.status !== undefined && input.status !== row.status) {
+        set.status = input.status;
+        set.status_detail = input.status === 'paused' ? `paused at ${at.toISOString()}` : null;
+        audit(input.status === 'paused' ? 'channel.paused' : 'channel.resumed', { status: row.status }, { status: input.status });
+      }
+      if (input.credentials !== undefined || input.rotateSecret) {
+        const credentials = this.credentials(row);
+        const changed = new Set<string>();
+        for (const [k, v] of Object.entries(input.credentials ?? {})) {
+          if (v === null) delete credentials[k];
+          else credentials[k] = v;
+          changed.add(k);
+        }
+        if (input.rotateSecret) {
+          secret = randomToken(32);
+          credentials.secret = secret;
+          changed.add('secret');
+        }
+        set.credentials_enc = Object.keys(credentials).length ? this.box.seal(credentials) : null;
+        audit('channel.credentials_rotated', { credentialKeys: Object.keys(this.credentials(row)).sort() }, { credentialKeys: Object.keys(credentials).sort(), changedKeys: [...changed].sort() });
+      }
+      const next = Object.keys(set).length ? await updateChannel(uow.tx, actor.brandId, id, set) : row;
+      if (resuming) {
+        await this.polling?.pollNow(uow.tx, next);
+        await releaseParkedDeliveries(uow.tx, actor.brandId, id);
+      }
+      uow.onCommit(() => this.#cache.delete(id));
+      return { channel: this.view(next), secret };
+    });
+  }
+
+  /**
+   * A provider's webhook delivery: verified over the raw bytes, split into events, stored (idempotent by
+   * provider event id) and only then acknowledged. A **paused** channel still stores what its provider
+   * pushes — the provider counts an answered delivery as delivered, and refusing it would lose messages or
+   * get the webhook disabled; pausing stops our own polling and sending. A disconnected channel refuses (409).
+   */
+  async receiveWebhook(id: string, req: InboundRequest, body: unknown, ingest: { store(brandId: string, channelId: string, events: { providerEventId: string; payload: unknown }[]): Promise<{ accepted: number; duplicates: number }> }): Promise<{ accepted: number; duplicates: number }> {
+    const { row, ctx } = await this.load(id);
+    if (row.status === 'disconnected') throw new EarshotError('EARSHOT_INVALID_STATE', 'channel is disconnected', { field: 'params.id' });
+    const driver = getDriver(row.kind);
+    driver.verify(req, ctx);
+    const events = driver.split(body, ctx);
+    if (events.length === 0) return { accepted: 0, duplicates: 0 };
+    const r = await ingest.store(row.brand_id, row.id, events);
+    return { accepted: r.accepted, duplicates: r.duplicates };
   }
 
   async list(brandId: string): Promise<ChannelView[]> {

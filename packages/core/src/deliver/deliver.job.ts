@@ -11,6 +11,8 @@ import { transact } from '../shared/unit-of-work';
 import { addThreadKeys } from '../conversations/conversation.repository';
 import { findDelivery, finishFailed, finishSent, startAttempt } from './delivery.repository';
 import { sendBudget } from './send-budget';
+import { parkWhilePaused } from './paused-channel';
+import { findChannelById } from '../channels/channel.repository';
 
 type DeliveryStatus = 'sending' | 'sent' | 'failed';
 const META_KINDS = new Set(['facebook', 'instagram']);
@@ -55,6 +57,16 @@ export function deliverJob(deps: { db: Kysely<DB>; channels: ChannelService; bus
       const m = await db.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
       if (!m) throw new PermanentJobError(`message ${messageId} not found`);
       if (m.delivery_status === 'sent' || m.delivery_status === 'failed' || m.delivery_status === 'awaiting_approval') return;
+      // A paused channel sends nothing: the reply waits (its attempts untouched) and goes out on resume.
+      const fresh = await findChannelById(db, m.channel_id);
+      if (fresh?.status === 'paused') {
+        const parked = await transact(db, async (uow) => {
+          const p = await parkWhilePaused(uow, job, m, deps.clock.now());
+          if (p) uow.onCommit(() => deps.bus.publish({ type: 'message.updated', brandId: m.brand_id, conversationId: m.conversation_id, messageId: m.id, at: deps.clock.now().toISOString() }));
+          return p;
+        });
+        if (parked) return;
+      }
       const { row, ctx } = await deps.channels.load(m.channel_id);
       const driver = getDriver(row.kind);
       if (!driver.send) {

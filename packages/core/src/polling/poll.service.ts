@@ -14,6 +14,13 @@ export class PollingService {
     return (await enqueueJob(ex, JOB_POLL, { channelId: channel.id }, { brandId: channel.brand_id, key: pollJobKey(channel.id) })) > 0;
   }
 
+  /** A resumed channel polls right away: a queued poll is moved forward, else one is queued. */
+  async pollNow(ex: Executor, channel: { id: string; brand_id: string; kind: string; settings: Record<string, unknown>; status: string }): Promise<boolean> {
+    if (!pollerFor(channel.kind, channel.settings)) return false;
+    await sql`update jobs set run_at = now() where key = ${pollJobKey(channel.id)} and state = 'queued'`.execute(ex);
+    return this.schedule(ex, channel);
+  }
+
   /**
    * Every pollable channel gets a poll unless one is already queued or running (the key dedupes), so a
    * chain broken by a dead job or an older version restarts. Returns how many were queued.
