@@ -20,7 +20,7 @@ const ListQuery = z.strictObject({
   teamId: z.uuid().optional(),
   contactId: z.uuid().optional(),
   q: z.string().max(500).optional(),
-  sort: z.enum(['recent', 'waiting', 'priority']).optional(),
+  sort: z.enum(['recent', 'waiting', 'priority', 'sla_due']).optional(),
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
 });

@@ -17,7 +17,7 @@ export interface ListFilters {
   teamId?: string | undefined;
   contactId?: string | undefined;
   q?: string | undefined;
-  sort?: 'recent' | 'waiting' | 'priority' | undefined;
+  sort?: 'recent' | 'waiting' | 'priority' | 'sla_due' | undefined;
   cursor?: string | undefined;
   limit?: number | undefined;
 }
@@ -39,6 +39,12 @@ function decodeCursor(s: string): Cursor {
 }
 
 const PRIORITY_RANK = sql<number>`(case c.priority when 'urgent' then 3 when 'high' then 2 when 'normal' then 1 else 0 end)`;
+const WAITING = sql<Date>`coalesce(c.waiting_since, 'infinity'::timestamptz)`;
+/**
+ * The next SLA deadline: the earliest running due time the SLA service stores (a stopped or paused
+ * clock stores none; least() skips nulls); conversations without one sort last.
+ */
+const SLA_DUE = sql<Date>`coalesce(least(c.sla_first_response_due_at, c.sla_next_response_due_at, c.sla_resolution_due_at), 'infinity'::timestamptz)`;
 
 interface Row {
   id: string; status: ConversationView['status']; priority: ConversationView['priority']; channel_id: string; channel_kind: string; channel_name: string;
@@ -77,31 +83,43 @@ const SELECT = sql`
     c.sla_policy, c.sla_state, c.sla_first_response_due_at, c.sla_next_response_due_at, c.sla_resolution_due_at, c.sla_next_evaluation_at,
     c.sla_first_response_breached, c.sla_next_response_breached, c.sla_resolution_breached, c.routing`;
 
-const FROM = sql`
-  from conversations c
+/** What a row shows beside the conversation: its channel, customer and the customer's identity on that channel. */
+const DECORATE = sql`
   join channels ch on ch.id = c.channel_id
   join contacts ct on ct.id = c.contact_id
   left join lateral (
     select i.handle, i.followers from contact_identities i where i.contact_id = c.contact_id order by (i.channel_kind = ch.kind) desc, i.created_at limit 1
   ) ident on true`;
 
-/** The inbox: filters, full-text search and keyset (cursor) pagination; every query scoped to one brand. */
+const FROM = sql`from conversations c ${DECORATE}`;
+
+/**
+ * The inbox: filters, full-text search and keyset (cursor) pagination; every query scoped to one brand.
+ *
+ * Shape: the page is chosen first from conversations alone (WHERE, ORDER BY, LIMIT in a subquery, so
+ * PostgreSQL reads it in the order of one of the inbox indexes of 0006/0007 and stops after a page),
+ * then only those rows are joined to their channel, customer and identity. With the joins outside,
+ * a wrong row estimate (an embedded database that was never analyzed) cannot make PostgreSQL join
+ * every open conversation before sorting.
+ */
 export async function listConversations(db: Executor, brandId: string, userId: string | null, f: ListFilters): Promise<{ items: ConversationView[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
   const where = [sql`c.brand_id = ${brandId}`];
   const status = f.status?.length ? f.status : f.q ? undefined : (['open', 'pending'] as const);
-  if (status) where.push(sql`c.status = any(${[...status]}::text[])`);
+  // One value is an equality, which a (brand_id, status, last_activity_at) index returns in order; `= any` is not.
+  if (status) where.push(status.length === 1 ? sql`c.status = ${status[0]}` : sql`c.status = any(${[...status]}::text[])`);
   if (f.view === 'mine') where.push(sql`c.assignee_id = ${userId}`);
   if (f.view === 'unassigned') where.push(sql`c.assignee_id is null`);
   if (f.view === 'my_teams') where.push(sql`c.team_id in (select team_id from team_members where user_id = ${userId} and brand_id = ${brandId})`);
   if (f.view === 'needs_response') where.push(sql`c.needs_response and c.first_reply_at is null`);
-  if (f.channelKind) where.push(sql`ch.kind = ${f.channelKind}`);
+  if (f.channelKind) where.push(sql`c.channel_id in (select id from channels where brand_id = ${brandId} and kind = ${f.channelKind})`);
   if (f.channelId) where.push(sql`c.channel_id = ${f.channelId}::uuid`);
-  if (f.priority?.length) where.push(sql`c.priority = any(${f.priority}::text[])`);
+  if (f.priority?.length) where.push(f.priority.length === 1 ? sql`c.priority = ${f.priority[0]}` : sql`c.priority = any(${f.priority}::text[])`);
   if (f.sentiment) where.push(sql`c.triage -> 'sentiment' ->> 'value' = ${f.sentiment}`);
   if (f.topic) where.push(sql`c.triage -> 'topic' ->> 'value' = ${f.topic}`);
   if (f.language) where.push(sql`c.triage -> 'language' ->> 'value' = ${f.language}`);
-  if (f.tag) where.push(sql`${f.tag} = any(c.tags)`);
+  // Containment, so a rare tag is found through the GIN index on tags (0007).
+  if (f.tag) where.push(sql`c.tags @> ${[f.tag]}::text[]`);
   if (f.assigneeId) where.push(sql`c.assignee_id = ${f.assigneeId}::uuid`);
   if (f.teamId) where.push(sql`c.team_id = ${f.teamId}::uuid`);
   if (f.contactId) where.push(sql`c.contact_id = ${f.contactId}::uuid`);
@@ -113,16 +131,20 @@ export async function listConversations(db: Executor, brandId: string, userId: s
   const sort = f.sort ?? 'recent';
   // Each sort is (rank desc?, time, id) so the cursor is a plain tuple comparison.
   const rank = sort === 'priority' ? PRIORITY_RANK : sql<number>`0::int`;
-  const time = sort === 'waiting' ? sql<Date>`coalesce(c.waiting_since, 'infinity'::timestamptz)` : sql<Date>`c.last_activity_at`;
+  const time = sort === 'waiting' ? WAITING : sort === 'sla_due' ? SLA_DUE : sql<Date>`c.last_activity_at`;
+  const ascending = sort === 'waiting' || sort === 'sla_due';
   if (f.cursor) {
     const c = decodeCursor(f.cursor);
     const [k0, k1] = c.k;
-    if (sort === 'waiting') where.push(sql`(${time}, c.id) > (${String(k1)}::timestamptz, ${c.id}::uuid)`);
+    if (ascending) where.push(sql`(${time}, c.id) > (${String(k1)}::timestamptz, ${c.id}::uuid)`);
     else where.push(sql`(${rank}, ${time}, c.id) < (${Number(k0)}, ${String(k1)}::timestamptz, ${c.id}::uuid)`);
   }
-  const order = sort === 'waiting' ? sql`order by ${time} asc, c.id asc` : sql`order by ${rank} desc, ${time} desc, c.id desc`;
-  const rows = (await sql<Row>`${SELECT}, ${rank} as sort_rank, ${time} as sort_time ${FROM}
-    where ${sql.join(where, sql` and `)} ${order} limit ${limit + 1}`.execute(db)).rows;
+  const order = ascending ? sql`order by ${time} asc, c.id asc` : sql`order by ${rank} desc, ${time} desc, c.id desc`;
+  const pageOrder = ascending ? sql`order by c.sort_time asc, c.id asc` : sql`order by c.sort_rank desc, c.sort_time desc, c.id desc`;
+  const rows = (await sql<Row>`${SELECT}, c.sort_rank, c.sort_time
+    from (select c.*, ${rank} as sort_rank, ${time} as sort_time from conversations c
+      where ${sql.join(where, sql` and `)} ${order} limit ${limit + 1}) c
+    ${DECORATE} ${pageOrder}`.execute(db)).rows;
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   const nextCursor = rows.length > limit && last
