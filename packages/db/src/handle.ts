@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import type { DB } from './schema';
+import { startAutoAnalyze } from './auto-analyze';
 
 // bigint (int8) stays a string by default; counts come back as strings too: callers convert.
 // timestamptz → Date is pg's default.
@@ -24,10 +25,12 @@ export interface OpenOptions {
   /** Folder of the embedded database; "memory://" keeps it in memory. */
   dataDir?: string | undefined;
   poolSize?: number;
+  /** Embedded database only: analyze changed tables in the background (default on; see auto-analyze.ts). */
+  autoAnalyze?: boolean;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
-  return opts.url ? openServer(opts.url, opts.poolSize ?? 10) : openEmbedded(opts.dataDir ?? 'memory://');
+  return opts.url ? openServer(opts.url, opts.poolSize ?? 10) : openEmbedded(opts.dataDir ?? 'memory://', opts.autoAnalyze ?? true);
 }
 
 async function openServer(url: string, poolSize: number): Promise<DbHandle> {
@@ -79,16 +82,19 @@ async function openServer(url: string, poolSize: number): Promise<DbHandle> {
   };
 }
 
-async function openEmbedded(dataDir: string): Promise<DbHandle> {
+async function openEmbedded(dataDir: string, autoAnalyze: boolean): Promise<DbHandle> {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir);
   // node-postgres over PGlite: one connection, so queries queue; the same SQL runs on both databases.
   const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  // No autovacuum in single-user mode: keep the planner's statistics fresh ourselves.
+  const analyze = autoAnalyze ? startAutoAnalyze(db) : null;
   return {
     kind: 'pglite',
     db,
     async close() {
+      await analyze?.stop();
       await db.destroy();
       await pglite.close();
     },
