@@ -74,6 +74,28 @@ describeEachDb('feed channel end to end', (kind) => {
     expect(await channel()).toEqual({ status: 'active', status_detail: null });
   });
 
+  it('a malformed feed marks the channel\'s poll as failed with the reason (channels API), the job itself succeeds, and a repaired feed recovers', async () => {
+    feeds.setRaw('/reviews.atom', '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><title>Reviews</title><entry><id>tag:reviews.example,2026:review-9</id><title>Truncated', 'application/atom+xml; charset=utf-8');
+    await pollNow();
+    const worker = t.core.worker();
+    await worker.drain();
+    expect(worker.stats).toMatchObject({ failed: 0, dead: 0 });
+    const failedJobs = await sql<{ n: string }>`select count(*) as n from jobs where name = 'channel.poll' and (state = 'dead' or last_error is not null)`.execute(t.core.db);
+    expect(Number(failedJobs.rows[0]?.n)).toBe(0);
+    const listed = (await as(t.app, admin)('GET', '/api/v1/channels')).json<{ items: { id: string; status: string; statusDetail: string | null }[] }>().items.find((c) => c.id === channelId);
+    expect(listed).toMatchObject({ status: 'error', statusDetail: expect.stringMatching(/^EARSHOT_PROVIDER_REJECTED: Feed could not be read: not well-formed XML: .*\(attempt 1; next poll /) });
+    const limits = (await as(t.app, admin)('GET', `/api/v1/channels/${channelId}/limits`)).json<{ polling: { failures: number; lastError: string | null; nextPollAt: string | null } }>();
+    expect(limits.polling).toMatchObject({ failures: 1, lastError: expect.stringContaining('not well-formed XML') });
+    expect(await pollJob()).toHaveLength(1); // the chain goes on, backing off
+    expect(await feedMessages()).toHaveLength(4);
+
+    feeds.setFeed('/reviews.atom', 'atom', [review(1), review(2), review(3), review(4), review(5)]);
+    await pollNow();
+    await drain();
+    expect(await feedMessages()).toHaveLength(5);
+    expect(await channel()).toEqual({ status: 'active', status_detail: null });
+  });
+
   it('re-seeds a broken polling chain when a worker starts, without doubling a queued one', async () => {
     expect(await t.core.polling.seedAll()).toBe(0); // one is queued already: the key dedupes
     await sql`delete from jobs where key = ${`poll:${channelId}`}`.execute(t.core.db);

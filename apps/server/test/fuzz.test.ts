@@ -221,9 +221,9 @@ it('email and feed parsers: arbitrary input parses or is refused with a validati
       const parsed = parseFeed(body, type, feedCtx);
       expect(Array.isArray(parsed.items)).toBe(true);
     } catch (err) {
-      // The feed parser refuses malformed XML with a plain Error naming the fault (the poller records
-      // it on the channel); what must never happen is a crash of another kind (TypeError, RangeError).
-      expect(err instanceof Error && !(err instanceof TypeError) && !(err instanceof RangeError), String(err)).toBe(true);
+      // The feed parser refuses a malformed document with a coded provider error naming the fault (the
+      // poller records it on the channel); never a crash of another kind (TypeError, RangeError).
+      expect(err instanceof EarshotError && err.code === 'EARSHOT_PROVIDER_REJECTED', String(err)).toBe(true);
       rejected++;
     }
   }), { numRuns: 1000 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isEarshotError, type CanonicalMessage } from '@earshot/domain';
+import { EarshotError, isEarshotError, type CanonicalMessage } from '@earshot/domain';
 import type { ChannelContext } from '../../src/channels/driver';
-import { feedDriver, pollFeedChannel, type FeedPollState } from '../../src/channels/feed';
+import { FeedFormatError, feedDriver, parseFeed, pollFeedChannel, type FeedPollState } from '../../src/channels/feed';
 import { startFeedServer, type FakeFeedItem, type FakeFeedServer } from '../../src/channels/testing/feed-fake.server';
 
 let feeds: FakeFeedServer;
@@ -152,6 +152,19 @@ describe('feed channel against a local feed server', () => {
     feeds.fail('/page', 200, 1, { 'content-type': 'text/html' });
     const notAFeed = await errorOf(poll(ctxFor('/page'), null));
     expect(isEarshotError(notAFeed) && notAFeed.code).toBe('EARSHOT_PROVIDER_REJECTED');
+  });
+
+  it('refuses a malformed document with a coded error naming the fault, whatever the feed format', async () => {
+    feeds.setRaw('/broken.rss', '<?xml version="1.0"?><rss version="2.0"><channel><title>Reviews</title><item><title>Late</item></channel></rss>');
+    const broken = await errorOf(poll(ctxFor('/broken.rss'), null));
+    expect(broken).toBeInstanceOf(FeedFormatError);
+    expect(broken).toBeInstanceOf(EarshotError);
+    expect(broken).toMatchObject({ code: 'EARSHOT_PROVIDER_REJECTED', details: { provider: 'feed', reason: 'unreadable-document' } });
+    expect((broken as Error).message).toMatch(/^Feed could not be read: not well-formed XML: Expected closing tag 'title'/);
+    feeds.setRaw('/broken.json', '{"version":"https://jsonfeed.org/version/1.1","items":[', 'application/feed+json');
+    expect(await errorOf(poll(ctxFor('/broken.json'), null))).toMatchObject({ code: 'EARSHOT_PROVIDER_REJECTED', message: 'Feed could not be read: not valid JSON' });
+    // The parser on its own throws the same typed error (callers outside the poller get a code too).
+    expect(() => parseFeed('<feed><entry>', 'application/atom+xml', { feedUrl: 'https://x.example/f', fetchedAt: NOW.toISOString() })).toThrow(FeedFormatError);
   });
 
   it('refuses webhook deliveries and reports a missing URL as a configuration error', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EarshotError } from '@earshot/domain';
 
 /**
  * One feed entry in Earshot's stored shape, whatever the feed format (RSS 2.0, RSS 1.0, Atom, JSON Feed).
@@ -30,5 +31,14 @@ export interface ParsedFeed {
   items: FeedItem[];
 }
 
-/** The document is not a feed Earshot can read (malformed, or another format). */
-export class FeedFormatError extends Error {}
+/**
+ * The document is not a feed Earshot can read (malformed XML or JSON, or another format). A coded
+ * provider error: the poll job records it on the channel (`status: error` with the reason) and backs
+ * off, instead of failing the job.
+ */
+export class FeedFormatError extends EarshotError {
+  constructor(reason: string) {
+    super('EARSHOT_PROVIDER_REJECTED', `Feed could not be read: ${reason}`, { details: { provider: 'feed', reason: 'unreadable-document' } });
+    this.name = 'FeedFormatError';
+  }
+}

@@ -1,4 +1,3 @@
-import { EarshotError } from '@earshot/domain';
 import type { ChannelContext, ProviderEvent } from '../driver';
 import { conditionalGet } from './feed.http';
 import { FeedFormatError, type FeedItem } from './feed.item';
@@ -44,8 +43,9 @@ export async function pollFeed(config: FeedConfig, state: FeedPollState | null, 
   try {
     items = parseFeed(res.body, res.contentType, { feedUrl: config.url, fetchedAt: now.toISOString() }).items;
   } catch (err) {
-    if (!(err instanceof FeedFormatError)) throw err;
-    throw new EarshotError('EARSHOT_PROVIDER_REJECTED', `Feed could not be read: ${err.message}`, { details: { provider: 'feed' } });
+    // Whatever a remote document makes the parser throw is the document's fault, never a reason to fail the job.
+    if (err instanceof FeedFormatError) throw err;
+    throw new FeedFormatError(err instanceof Error ? err.message : 'parse error');
   }
   const seen = new Set(previous.seenIds);
   const fresh = oldestFirst(uniqueById(items)).filter((item) => !seen.has(item.id));

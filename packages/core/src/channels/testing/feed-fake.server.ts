@@ -31,6 +31,8 @@ export interface FakeFeedServer {
   url(path: string): string;
   /** Publish (or replace) the document at a path. */
   setFeed(path: string, format: FeedFormat, items: FakeFeedItem[], opts?: { title?: string; sendEtag?: boolean; sendLastModified?: boolean }): void;
+  /** Publish any body as is at a path (a malformed or truncated document, an HTML page), with an ETag. */
+  setRaw(path: string, body: string, contentType?: string): void;
   /** Answer the next `times` requests to a path with this status (e.g. 503, or 429 with Retry-After). */
   fail(path: string, status: number, times: number, headers?: Record<string, string>): void;
   requests: FeedRequestLog[];
@@ -140,6 +142,9 @@ export async function startFeedServer(opts: { port?: number } = {}): Promise<Fak
         etag: opts.sendEtag === false ? null : `"${createHash('sha1').update(body).digest('hex')}"`,
         lastModified: opts.sendLastModified === false ? null : new Date(newest).toUTCString(),
       });
+    },
+    setRaw(path, body, contentType = 'application/rss+xml; charset=utf-8') {
+      feeds.set(path, { body, contentType, etag: `"${createHash('sha1').update(body).digest('hex')}"`, lastModified: new Date().toUTCString() });
     },
     fail(path, status, times, headers = {}) {
       failures.set(path, { status, times, headers });
