@@ -14,6 +14,7 @@ interface Stored {
   skipped?: number;
   errors?: { line: number; message: string }[];
   channels?: { id: string; name: string; kind: string }[];
+  channelId?: string;
 }
 
 function readInput(path: string, what: string): string {
@@ -35,20 +36,24 @@ async function runImport(slug: string, store: (rt: Runtime, actor: ReturnType<ty
       process.stderr.write(`Skipped ${r.skipped} row(s) that could not be imported${(r.errors?.length ?? 0) < r.skipped ? ` (first ${r.errors?.length ?? 0} shown)` : ''}:\n`);
       for (const e of r.errors ?? []) process.stderr.write(`  line ${e.line}: ${e.message}\n`);
     }
+    // Processing: the ingest job turns each stored event into a message; SLA follow-ups come after.
+    const channelIds = r.channels?.map((c) => c.id) ?? (r.channelId ? [r.channelId] : []);
     const worker = rt.core.worker();
-    const bar2 = progress('Processing');
-    let done = 0;
-    let shown = -1;
-    for (;;) {
-      const n = await worker.runOnce();
-      if (n === 0) break;
-      done += n;
-      // Processing an event may queue follow-up jobs (SLA): the bar counts up to the events stored.
-      const value = Math.min(done, r.accepted);
-      if (value !== shown) bar2.update(value, r.accepted);
-      shown = value;
+    const pending = await rt.core.imports.unprocessedEvents(channelIds);
+    if (pending > 0) {
+      const bar2 = progress('Processing');
+      let left = pending;
+      while (left > 0) {
+        const n = await worker.runOnce();
+        const now = await rt.core.imports.unprocessedEvents(channelIds);
+        if (now !== left || n === 0) bar2.update(pending - now, pending);
+        left = now;
+        if (n === 0) break;
+      }
+      bar2.done();
     }
-    bar2.done();
+    const followUps = await worker.drain();
+    if (followUps > 0) process.stderr.write(`Ran ${followUps} follow-up job(s) (SLA clocks, routing).\n`);
     process.stdout.write(`${JSON.stringify({
       rows: r.rows, accepted: r.accepted, duplicates: r.duplicates, skipped: r.skipped ?? 0, processed: worker.stats.processed, failed: worker.stats.failed,
       ...(r.channels ? { channels: r.channels } : {}),

@@ -36,6 +36,14 @@ export class ImportService {
     return channel.id;
   }
 
+  /** Stored events of these channels the ingest job has not processed yet (the CLI's progress). */
+  async unprocessedEvents(channelIds: string[]): Promise<number> {
+    if (channelIds.length === 0) return 0;
+    const r = await this.db.selectFrom('inbound_events').select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('channel_id', 'in', channelIds).where('processed_at', 'is', null).executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
   async importCanonical(actor: Actor, channelId: string, source: string, messages: CanonicalMessage[], onProgress?: (p: ImportProgress) => void): Promise<{ accepted: number; duplicates: number }> {
     return this.#store(actor, channelId, source, messages.map((message) => ({ message })), onProgress);
   }
