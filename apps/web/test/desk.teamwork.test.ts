@@ -160,4 +160,38 @@ describe('agent desk: teamwork flows in the browser', () => {
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(dana.errors).toEqual([]);
   });
+
+  it('keeps the customer profile usable at every width: a column where it fits, a drawer between 1101 and 1360 px and on a phone', async () => {
+    const lee = await signedIn(browser, s.url, s.users.agent2.email, s.password);
+    const { page } = lee;
+    await open(lee, conv.nora ?? '');
+    const profile = page.getByRole('complementary', { name: 'Customer profile' });
+    const toggle = page.getByRole('button', { name: 'Customer', exact: true });
+    for (const [w, h, mode] of [[1440, 900, 'column'], [1360, 800, 'drawer'], [1280, 800, 'drawer'], [1101, 800, 'drawer'], [1100, 800, 'column'], [390, 844, 'drawer']] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      if (mode === 'column') {
+        await poll(() => profile.isVisible()).toBe(true);
+        expect([w, await toggle.isVisible()]).toEqual([w, false]);
+      } else {
+        await poll(() => profile.isVisible()).toBe(false);
+        await toggle.click();
+        await poll(() => profile.isVisible()).toBe(true);
+        expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+        expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Close customer profile');
+        const box = await profile.boundingBox();
+        expect([w, (box?.x ?? -1) >= 0 && (box?.x ?? 0) + (box?.width ?? 0) <= w + 0.5]).toEqual([w, true]);
+        // Its controls are not covered by anything: they can be used.
+        await profile.getByRole('button', { name: 'Merge with…' }).click({ trial: true });
+        expect(await profile.textContent()).toContain('@nora_b');
+        if (w === 1280) await profile.getByRole('button', { name: 'Close customer profile' }).click();
+        else await page.keyboard.press('Escape');
+        await poll(() => profile.isVisible()).toBe(false);
+        expect(await page.evaluate(() => document.activeElement?.id)).toBe('profile-toggle');
+      }
+      // Nothing ever scrolls sideways.
+      expect([w, await page.evaluate(() => document.documentElement.scrollWidth)]).toEqual([w, w]);
+    }
+    expect(lee.errors).toEqual([]);
+    await lee.context.close();
+  });
 });

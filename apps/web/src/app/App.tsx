@@ -51,8 +51,8 @@ function Desk() {
         </nav>
         <div className="topbar-right">
           <MentionsMenu enabled={!!me.user.id && can('conversation:read')} />
-          <span className={`live live-${live}`} title={live === 'live' ? 'Live updates on' : 'Reconnecting to live updates…'}><span className="dot" />{live === 'live' ? 'Live' : live === 'connecting' ? 'Connecting' : 'Offline'}</span>
-          <Button variant="ghost" size="sm" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts"><Icon name="keyboard" /></Button>
+          <span className={`live live-${live}`} title={live === 'live' ? 'Live updates on' : 'Reconnecting to live updates…'}><span className="dot" /><span className="live-label">{live === 'live' ? 'Live' : live === 'connecting' ? 'Connecting' : 'Offline'}</span></span>
+          <Button variant="ghost" size="sm" className="shortcuts-button" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts"><Icon name="keyboard" /></Button>
           <Button variant="ghost" size="sm" onClick={toggleTheme} aria-label={`Switch theme (now ${theme})`}><Icon name={theme === 'dark' ? 'sun' : 'moon'} /></Button>
           <span className="me"><Avatar name={me.user.name} size={26} /><span className="me-name">{me.user.name}</span><span className="muted small">{me.user.role?.replace('_', ' ')}</span></span>
           <Button variant="ghost" size="sm" onClick={() => void signOut()} aria-label="Sign out"><Icon name="logout" /></Button>

@@ -1,19 +1,26 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { api, errorMessage } from '../api/client';
 import { keys, useAction, useContact } from '../api/hooks';
 import type { ContactView } from '../api/types';
 import { navigate } from '../app/router';
 import { useSession } from '../app/session';
-import { ChannelIcon } from '../ui/Icon';
+import { ChannelIcon, Icon } from '../ui/Icon';
 import { Avatar, Badge, Button, Dialog, ErrorNote, Skeleton, timeAgo } from '../ui/ui';
 import { MergeDialog } from './MergeDialog';
 
 type Identity = ContactView['identities'][number];
 const identityLabel = (i: Identity) => i.handle ?? i.displayName ?? i.externalId;
 
-/** The customer beside the conversation: identities on every channel, history, notes. */
-export function ContactPanel({ contactId, currentConversationId }: { contactId: string; currentConversationId: string }) {
+/**
+ * The customer beside the conversation: identities on every channel, history, notes. Where there
+ * is no room for a third column it is a drawer (`drawerOpen`), closed with its button or Escape.
+ */
+export function ContactPanel({ contactId, currentConversationId, drawerOpen = false, onCloseDrawer }: { contactId: string; currentConversationId: string; drawerOpen?: boolean; onCloseDrawer?: () => void }) {
   const q = useContact(contactId);
+  const closeBtn = useRef<HTMLButtonElement>(null);
+  useEffect(() => { if (drawerOpen) closeBtn.current?.focus(); }, [drawerOpen, q.data]);
+  const onKeyDown = (e: KeyboardEvent) => { if (drawerOpen && e.key === 'Escape' && !document.querySelector('dialog[open]')) { e.preventDefault(); onCloseDrawer?.(); } };
+  const close = onCloseDrawer ? <button ref={closeBtn} type="button" className="btn btn-ghost btn-sm contact-close" aria-label="Close customer profile" onClick={onCloseDrawer}><Icon name="close" /></button> : null;
   const { can } = useSession();
   const [notes, setNotes] = useState<string | null>(null);
   const [mergeOpen, setMergeOpen] = useState(false);
@@ -23,22 +30,23 @@ export function ContactPanel({ contactId, currentConversationId }: { contactId: 
   const patch = useAction((body: Partial<Pick<ContactView, 'vip' | 'notes'>>) => api<ContactView>('PATCH', `/api/v1/contacts/${contactId}`, body), touched);
   const unmerge = useAction((identityId: string) => api<{ contact: ContactView; split: ContactView }>('POST', `/api/v1/contacts/${contactId}/unmerge`, { identityId }), touched);
 
-  if (q.error) return <aside className="contact"><ErrorNote error={q.error} onRetry={() => void q.refetch()} /></aside>;
-  if (!q.data) return <aside className="contact" aria-busy="true"><Skeleton lines={6} /></aside>;
+  if (q.error) return <aside id="customer-profile" className="contact" aria-label="Customer profile" onKeyDown={onKeyDown}>{close}<ErrorNote error={q.error} onRetry={() => void q.refetch()} /></aside>;
+  if (!q.data) return <aside id="customer-profile" className="contact" aria-label="Customer profile" aria-busy="true" onKeyDown={onKeyDown}>{close}<Skeleton lines={6} /></aside>;
   const c = q.data;
   const reach = Math.max(0, ...c.identities.map((i) => i.followers ?? 0));
   const editable = can('contact:update');
   const draft = notes ?? c.notes;
 
   return (
-    <aside className="contact" aria-label="Customer profile">
+    <aside id="customer-profile" className="contact" aria-label="Customer profile" onKeyDown={onKeyDown}>
       <div className="contact-head">
         <Avatar name={c.name ?? c.identities[0]?.handle ?? '?'} size={40} />
         <div>
           <h2>{c.name ?? c.identities[0]?.handle ?? 'Unknown'}</h2>
-          <div className="muted small">{c.email ?? ''}{reach ? ` · ${reach.toLocaleString()} followers` : ''}</div>
+          <div className="muted small">{[c.email, reach ? `${reach.toLocaleString()} followers` : null].filter(Boolean).join(' · ')}</div>
         </div>
         {c.vip ? <Badge tone="warn">VIP</Badge> : null}
+        {close}
       </div>
       {editable ? <label className="check"><input type="checkbox" checked={c.vip} onChange={(e) => patch.mutate({ vip: e.target.checked })} /> VIP customer</label> : null}
 

@@ -1,10 +1,10 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useConversation, usePresence } from '../api/hooks';
 import { useMarkMentionsRead, useMentions } from '../api/mentions';
 import { useMe } from '../app/session';
 import { ContactPanel } from '../contact/ContactPanel';
 import { ChannelIcon, channelName, Icon } from '../ui/Icon';
-import { ErrorNote, Skeleton } from '../ui/ui';
+import { Button, ErrorNote, Skeleton } from '../ui/ui';
 import { PriorityBadge } from '../inbox/Badges';
 import { countdown, slaDue } from '../inbox/sla';
 import { Actions } from './Actions';
@@ -23,6 +23,9 @@ export function ConversationPane({ id }: { id: string }) {
   const { mutate: markRead } = useMarkMentionsRead();
   const unreadHere = useMemo(() => (mentions.data?.pages ?? []).flatMap((p) => p.items).filter((m) => m.conversationId === id && !m.readAt).map((m) => m.messageId).sort().join(','), [mentions.data, id]);
   const loaded = !!q.data;
+  // Where the screen is too narrow for a third column the profile is a drawer over the conversation.
+  const [profileOpen, setProfileOpen] = useState(false);
+  const closeProfile = () => { setProfileOpen(false); document.getElementById('profile-toggle')?.focus(); };
   useEffect(() => { if (loaded && unreadHere) markRead(unreadHere.split(',')); }, [loaded, unreadHere, markRead]);
 
   if (q.error) return <div className="pane-pad"><ErrorNote error={q.error} onRetry={() => void q.refetch()} /></div>;
@@ -30,7 +33,7 @@ export function ConversationPane({ id }: { id: string }) {
   const { conversation: c, messages } = q.data;
   const due = slaDue(c);
   return (
-    <div className="pane">
+    <div className={`pane ${profileOpen ? 'profile-open' : ''}`}>
       <div className="pane-main">
         <header className="conv-head">
           <div className="conv-title">
@@ -40,8 +43,11 @@ export function ConversationPane({ id }: { id: string }) {
             <span className={`status-pill st-${c.status}`}>{c.status}</span>
             <PriorityBadge priority={c.priority} />
             {due ? <span className={`sla ${due.breached ? 'breached' : ''}`}><Icon name="clock" size={13} /> SLA {countdown(due.at)}</span> : null}
+            <Button id="profile-toggle" size="sm" className="profile-toggle" aria-expanded={profileOpen} aria-controls="customer-profile" title="Customer profile: identities, history, notes" onClick={() => setProfileOpen((o) => !o)}>
+              <Icon name="user" size={14} /> Customer
+            </Button>
           </div>
-          <div className="muted small">{channelName(c.channel.kind)} · {c.channel.name} · {c.isPublic ? 'public thread' : 'private thread'} · {c.messageCount} messages</div>
+          <div className="muted small">{channelName(c.channel.kind)} · {c.channel.name} · {c.isPublic ? 'public thread' : 'private thread'} · {c.messageCount} {c.messageCount === 1 ? 'message' : 'messages'}</div>
           {others.length ? (
             <div className="collision" role="status" aria-live="polite">
               <Icon name="alert" size={14} />
@@ -53,7 +59,7 @@ export function ConversationPane({ id }: { id: string }) {
         <Timeline conversation={c} messages={messages} />
         <Composer conversation={c} onTyping={beacon.typing} />
       </div>
-      <ContactPanel contactId={c.contact.id} currentConversationId={c.id} />
+      <ContactPanel contactId={c.contact.id} currentConversationId={c.id} drawerOpen={profileOpen} onCloseDrawer={closeProfile} />
     </div>
   );
 }
