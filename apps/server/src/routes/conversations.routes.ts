@@ -19,6 +19,7 @@ const ListQuery = z.strictObject({
   assigneeId: z.uuid().optional(),
   teamId: z.uuid().optional(),
   contactId: z.uuid().optional(),
+  incidentId: z.uuid().optional(),
   q: z.string().max(500).optional(),
   sort: z.enum(['recent', 'waiting', 'priority', 'sla_due']).optional(),
   cursor: z.string().max(500).optional(),

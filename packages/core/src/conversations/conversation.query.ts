@@ -16,6 +16,7 @@ export interface ListFilters {
   assigneeId?: string | undefined;
   teamId?: string | undefined;
   contactId?: string | undefined;
+  incidentId?: string | undefined;
   q?: string | undefined;
   sort?: 'recent' | 'waiting' | 'priority' | 'sla_due' | undefined;
   cursor?: string | undefined;
@@ -123,6 +124,7 @@ export async function listConversations(db: Executor, brandId: string, userId: s
   if (f.assigneeId) where.push(sql`c.assignee_id = ${f.assigneeId}::uuid`);
   if (f.teamId) where.push(sql`c.team_id = ${f.teamId}::uuid`);
   if (f.contactId) where.push(sql`c.contact_id = ${f.contactId}::uuid`);
+  if (f.incidentId) where.push(sql`c.id in (select conversation_id from conversation_incidents where brand_id = ${brandId} and incident_id = ${f.incidentId}::uuid)`);
   if (f.q?.trim()) {
     where.push(sql`exists (select 1 from messages m where m.conversation_id = c.id and m.brand_id = ${brandId}
       and to_tsvector('simple', m.text) @@ plainto_tsquery('simple', ${f.q.trim()}))`);
