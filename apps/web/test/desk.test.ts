@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { sql } from '@earshot/db';
 import { launchBrowser, signedIn, type Desk } from './support/browser';
 import { startDeskServer, type DeskServer } from './support/desk-server';
 
@@ -89,6 +90,26 @@ describe('agent desk in the browser', () => {
     await page.getByRole('button', { name: 'Mine', exact: true }).click();
     await page.getByText('No conversations match this view and these filters.').waitFor();
     await page.getByRole('button', { name: 'All', exact: true }).click();
+  });
+
+  it('Breaching soon lists the nearest SLA deadline first, each row with its countdown', async () => {
+    const { page } = dana;
+    const rows = page.getByRole('listbox', { name: 'Conversations' }).getByRole('option');
+    const due = (await sql<{ id: string; has_due: boolean }>`
+      select id, least(sla_first_response_due_at, sla_next_response_due_at, sla_resolution_due_at) is not null as has_due
+      from conversations where brand_id = ${s.brandId} and status in ('open', 'pending')
+      order by coalesce(least(sla_first_response_due_at, sla_next_response_due_at, sla_resolution_due_at), 'infinity'), id`.execute(s.core.db)).rows;
+    expect(due.filter((r) => r.has_due).length).toBeGreaterThan(1);
+    await page.getByRole('button', { name: 'Breaching soon' }).click();
+    await poll(() => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-conversation-id')))).toEqual(due.map((r) => r.id));
+    expect(await page.getByLabel('Sort').inputValue()).toBe('sla_due');
+    expect(await page.getByRole('button', { name: 'Breaching soon' }).getAttribute('aria-pressed')).toBe('true');
+    await poll(() => rows.locator('.sla').allTextContents()).toEqual(due.filter((r) => r.has_due).map(() => expect.stringMatching(/left|over|breached/)));
+    await page.getByRole('button', { name: 'All', exact: true }).click();
+    expect(await page.getByLabel('Sort').inputValue()).toBe('recent');
+    const recent = (await sql<{ id: string }>`select id from conversations where brand_id = ${s.brandId} and status in ('open', 'pending')
+      order by last_activity_at desc, id desc`.execute(s.core.db)).rows.map((r) => r.id);
+    await poll(() => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-conversation-id')))).toEqual(recent);
   });
 
   it('opens a conversation with its timeline, triage labels and the customer beside it', async () => {

@@ -24,7 +24,7 @@ export interface AuditEvent { seq: string; actorType: string; actorId: string | 
 export interface DeskEvent { type: string; brandId: string; conversationId?: string; messageId?: string; userId?: string; at: string; data?: Record<string, unknown> }
 
 export type ViewName = 'all' | 'mine' | 'unassigned' | 'my_teams' | 'needs_response';
-export type SortName = 'recent' | 'waiting' | 'priority';
+export type SortName = 'recent' | 'waiting' | 'priority' | 'sla_due';
 
 export interface InboxFilters {
   view: ViewName;

@@ -41,6 +41,7 @@ export function FilterBar({ f, set, open }: { f: InboxFilters; set: (p: Partial<
           <option value="recent">Latest activity</option>
           <option value="waiting">Waiting longest</option>
           <option value="priority">Priority</option>
+          <option value="sla_due">SLA due</option>
         </select>
       </label>
       {open ? (

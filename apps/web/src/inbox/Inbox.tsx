@@ -58,15 +58,21 @@ export function Inbox({ conversationId, onHelp }: { conversationId: string | nul
   }, [items, conversationId, open, actions.status, onHelp]);
 
   const nFilters = activeFilterCount(filters);
+  // "Breaching soon" is the whole queue in SLA-deadline order.
+  const breaching = filters.view === 'all' && filters.sort === 'sla_due';
   return (
     <div className={`inbox ${conversationId ? 'has-open' : ''}`}>
       <nav className="views" aria-label="Views">
         <h2 className="views-title">Views</h2>
-        {VIEWS.map((v) => (
-          <button key={v.id} type="button" className={`view ${filters.view === v.id ? 'on' : ''}`} aria-pressed={filters.view === v.id} onClick={() => set({ view: v.id })}>{v.label}</button>
-        ))}
-        <button type="button" className="view" disabled={!caps.slaPolicy} title={caps.slaPolicy ? 'Sort by waiting time, open and pending' : 'Arrives with SLA policies on this server'}
-          onClick={() => set({ view: 'all', sort: 'waiting', status: ['open', 'pending'] })}>Breaching soon</button>
+        {VIEWS.map((v) => {
+          const on = filters.view === v.id && !breaching;
+          // Leaving Breaching soon for All goes back to the usual order.
+          const pick = () => set(v.id === 'all' && breaching ? { view: v.id, sort: 'recent' } : { view: v.id });
+          return <button key={v.id} type="button" className={`view ${on ? 'on' : ''}`} aria-pressed={on} onClick={pick}>{v.label}</button>;
+        })}
+        <button type="button" className={`view ${breaching ? 'on' : ''}`} aria-pressed={breaching} disabled={!caps.slaPolicy}
+          title={caps.slaPolicy ? 'Open and pending, the nearest SLA deadline first (breached ones on top)' : 'Arrives with SLA policies on this server'}
+          onClick={() => set({ view: 'all', sort: 'sla_due', status: ['open', 'pending'] })}>Breaching soon</button>
       </nav>
       <section className="listcol" aria-label="Conversation list">
         <div className="list-head">
