@@ -4,6 +4,9 @@
  * Vanilla JS, no inline script or style attributes (styles are set through the CSSOM), so it runs
  * under a strict Content-Security-Policy (allow the Earshot origin in script-src and connect-src).
  * Messages are rendered with textContent: nothing an agent or visitor types is interpreted as HTML.
+ * New messages are pushed: a server-sent event stream read with fetch (so the visitor token travels in a
+ * header, never in a URL), resumed after a drop with Last-Event-ID; polling only where a browser cannot
+ * read a response as a stream.
  */
 /* global window, document */
 (function () {
@@ -20,6 +23,10 @@
   var last = null;
   var timer = null;
   var open = false;
+  var cursor = null;
+  var streaming = false;
+  var failures = 0;
+  var canStream = typeof window.ReadableStream === 'function' && typeof window.TextDecoder === 'function' && typeof window.AbortController === 'function';
 
   function css(el, styles) { for (var k in styles) el.style[k] = styles[k]; return el; }
   function make(tag, styles, text) { var el = css(document.createElement(tag), styles || {}); if (text) el.textContent = text; return el; }
@@ -80,6 +87,7 @@
     list.scrollTop = list.scrollHeight;
   }
 
+  // Fallback for browsers that cannot stream a response: poll every 3 s while open, 20 s closed.
   function poll() {
     if (!token) return Promise.resolve();
     return call('GET', '/messages' + (last ? '?after=' + encodeURIComponent(last) : '')).then(function (r) {
@@ -90,6 +98,59 @@
   function schedule() {
     clearTimeout(timer);
     timer = setTimeout(function () { poll().then(schedule); }, open ? 3000 : 20000);
+  }
+
+  // One complete server-sent event (the lines before a blank line): `messages` events carry new messages
+  // and, as their id, the cursor a reconnect resumes from.
+  function dispatch(block) {
+    var type = 'message';
+    var data = [];
+    var id = null;
+    block.split('\n').forEach(function (line) {
+      if (line === '' || line.charAt(0) === ':') return;
+      var c = line.indexOf(':');
+      var field = c < 0 ? line : line.slice(0, c);
+      var value = c < 0 ? '' : line.slice(c + 1).replace(/^ /, '');
+      if (field === 'event') type = value;
+      else if (field === 'data') data.push(value);
+      else if (field === 'id') id = value;
+    });
+    if (type !== 'messages') return;
+    try { JSON.parse(data.join('\n')).items.forEach(show); } catch { return; }
+    if (id !== null) cursor = id;
+    failures = 0;
+  }
+
+  function connect() {
+    if (!token || streaming) return;
+    if (!canStream) { poll().then(schedule); return; }
+    streaming = true;
+    clearTimeout(timer);
+    var headers = { 'x-earshot-visitor': token, accept: 'text/event-stream' };
+    if (cursor) headers['last-event-id'] = cursor;
+    fetch(base + '/stream', { headers: headers, credentials: 'omit', cache: 'no-store' }).then(function (res) {
+      if (!res.ok || !res.body) throw new Error('HTTP ' + res.status);
+      var reader = res.body.getReader();
+      var decoder = new window.TextDecoder();
+      var buffer = '';
+      function read() {
+        return reader.read().then(function (chunk) {
+          if (chunk.done) return;
+          buffer += decoder.decode(chunk.value, { stream: true }).replace(/\r\n?/g, '\n');
+          var end;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            dispatch(buffer.slice(0, end));
+            buffer = buffer.slice(end + 2);
+          }
+          return read();
+        });
+      }
+      return read();
+    }).catch(function () { failures += 1; }).then(function () {
+      // Dropped (network, server restart, a proxy's timeout): back again with the cursor, nothing missed.
+      streaming = false;
+      timer = setTimeout(connect, Math.min(30000, 1000 * Math.pow(2, Math.min(failures, 5))) * (0.75 + Math.random() * 0.5));
+    });
   }
 
   function clientId() {
@@ -105,8 +166,8 @@
     input.value = '';
     ensureSession()
       .then(function () { return call('POST', '/messages', { clientMessageId: clientId(), text: text }); })
-      // Shown once ingested (a moment later), so the visitor sees exactly what the agent sees.
-      .then(function () { setTimeout(function () { poll(); }, 600); })
+      // Shown once ingested (pushed a moment later), so the visitor sees exactly what the agent sees.
+      .then(function () { if (canStream) connect(); else setTimeout(function () { poll(); }, 600); })
       .catch(function () { input.value = text; });
   });
 
@@ -120,9 +181,9 @@
   button.addEventListener('click', function () {
     open = !open;
     panel.style.display = open ? 'flex' : 'none';
-    if (open) { input.focus(); poll().then(schedule); }
+    if (open) { input.focus(); if (!canStream) poll().then(schedule); }
   });
 
-  function mount() { document.body.appendChild(panel); document.body.appendChild(button); if (token) poll().then(schedule); }
+  function mount() { document.body.appendChild(panel); document.body.appendChild(button); if (token) connect(); }
   if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);
 })();

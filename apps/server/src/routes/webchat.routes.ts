@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { EarshotError } from '@earshot/domain';
 import { ErrorResponse, IdParams, type RouteDeps } from './shared';
+import { streamVisitor } from './webchat.stream';
 
 const WIDGET = readFileSync(new URL('../../public/widget.js', import.meta.url), 'utf8');
 const VISITOR_HEADER = 'x-earshot-visitor';
@@ -29,7 +30,7 @@ function limit(max: number) {
 // The widget runs on the brand's own site: these endpoints take no cookies (a visitor token header instead), so any origin may call them.
 function cors(reply: FastifyReply): void {
   void reply.header('access-control-allow-origin', '*');
-  void reply.header('access-control-allow-headers', `content-type, ${VISITOR_HEADER}`);
+  void reply.header('access-control-allow-headers', `content-type, ${VISITOR_HEADER}, last-event-id`);
   void reply.header('access-control-allow-methods', 'GET, POST, OPTIONS');
   void reply.header('access-control-max-age', '600');
 }
@@ -83,6 +84,20 @@ export async function webchatRoutes(app: FastifyInstance, { core }: RouteDeps): 
   }, async (req, reply) => {
     cors(reply);
     return { items: await core.webchat.listMessages(req.params.id, visitorToken(req), req.query.after ? new Date(req.query.after) : null) };
+  });
+
+  // Push instead of polling: the visitor's messages as they become visible, as server-sent events.
+  r.get('/api/v1/site/:id/chat/stream', {
+    config: limit(30),
+    schema: {
+      tags, security: [], params: IdParams, querystring: z.strictObject({ cursor: z.string().max(4_000).optional() }),
+      summary: 'Web chat: the visitor\'s conversation pushed as it changes (text/event-stream, header x-earshot-visitor). Each `messages` event\'s id is a cursor: reconnect with Last-Event-ID (or ?cursor=) and nothing is missed',
+      response: publicErrors,
+    },
+  }, async (req, reply) => {
+    const stream = await core.webchat.openStream(req.params.id, visitorToken(req));
+    const lastEventId = req.headers['last-event-id'];
+    streamVisitor(reply, core, stream, (typeof lastEventId === 'string' && lastEventId !== '' ? lastEventId : req.query.cursor) ?? null, req.raw);
   });
 
   r.post('/api/v1/site/:id/chat/identify', {

@@ -1,14 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import type { DB, Kysely } from '@earshot/db';
+import { sql, type DB, type Kysely } from '@earshot/db';
 import { EarshotError, type CanonicalMessage } from '@earshot/domain';
 import type { ChannelService } from '../channels/channel.service';
 import type { IngestService } from '../ingest/ingest.service';
 import type { Clock } from '../shared/clock';
 import { transact } from '../shared/unit-of-work';
-import { findVisitorContact, listVisitorMessages } from './webchat.repository';
+import { findVisitorContact, findVisitorConversation, listVisitorMessages, listVisitorMessagesForStream, pendingVisitorReplies } from './webchat.repository';
+import { encodeStreamCursor, parseStreamCursor } from './stream-cursor';
 import { issueVisitorToken, verifyVisitorToken } from './visitor-token';
 
 export interface VisitorMessage { id: string; from: 'visitor' | 'agent'; agentName: string | null; text: string; sentAt: string }
+
+/** A visitor whose token was checked when their stream opened. */
+export interface VisitorStream { brandId: string; channelId: string; visitorId: string }
+
+/** A transaction that inserted a message may commit a little after its timestamp: a cursor looks back this far. */
+const STREAM_OVERLAP_MS = 5 * 60_000;
 
 const threadKeyOf = (visitorId: string) => `webchat:${visitorId}`;
 const externalIdOf = (visitorId: string) => `visitor:${visitorId}`;
@@ -56,6 +63,33 @@ export class WebchatService {
     const visitorId = this.visitor(channelId, token);
     const rows = await listVisitorMessages(this.db, row.brand_id, row.id, threadKeyOf(visitorId), after);
     return rows.map((m) => ({ id: m.id, from: m.direction === 'inbound' ? 'visitor' : 'agent', agentName: m.direction === 'outbound' ? m.agent_name : null, text: m.text, sentAt: m.sent_at.toISOString() }));
+  }
+
+  /** Opens a visitor's push stream: the channel must be an active web chat channel and the token its own. */
+  async openStream(channelId: string, token: string | undefined): Promise<VisitorStream> {
+    const row = await this.channel(channelId, 'webchat');
+    return { brandId: row.brand_id, channelId: row.id, visitorId: this.visitor(channelId, token) };
+  }
+
+  /**
+   * What the visitor may not have seen since `cursor` (a previous batch's, e.g. from Last-Event-ID; without
+   * one, or with one that is not ours: everything, newest 200), and the next cursor. Pending replies are read before the messages, so a reply delivered in between is in one or the
+   * other; the stream may repeat a message (the widget dedupes by id) but never skips one.
+   */
+  async streamBatch(s: VisitorStream, cursorText: string | null): Promise<{ items: VisitorMessage[]; cursor: string; conversationId: string | null }> {
+    const cursor = parseStreamCursor(cursorText);
+    const threadKey = threadKeyOf(s.visitorId);
+    const at = (await sql<{ at: Date }>`select clock_timestamp() as at`.execute(this.db)).rows[0]?.at ?? new Date();
+    const pendingNow = await pendingVisitorReplies(this.db, s.brandId, s.channelId, threadKey);
+    const since = cursor ? new Date(Date.parse(cursor.at) - STREAM_OVERLAP_MS) : null;
+    const rows = await listVisitorMessagesForStream(this.db, s.brandId, s.channelId, threadKey, since, cursor ? [...new Set([...cursor.pending, ...pendingNow])] : []);
+    const visible = new Set(rows.map((r) => r.id));
+    const conversationId = rows[0]?.conversation_id ?? (await findVisitorConversation(this.db, s.brandId, s.channelId, threadKey)) ?? null;
+    return {
+      items: rows.map((m) => ({ id: m.id, from: m.direction === 'inbound' ? 'visitor' : 'agent', agentName: m.direction === 'outbound' ? m.agent_name : null, text: m.text, sentAt: m.sent_at.toISOString() })),
+      cursor: encodeStreamCursor({ at: new Date(at).toISOString(), pending: pendingNow.filter((id) => !visible.has(id)) }),
+      conversationId,
+    };
   }
 
   /** The visitor leaves an email: their contact is identified (kept when it already has one). */
