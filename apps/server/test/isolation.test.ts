@@ -30,9 +30,10 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     const token = await t.core.auth.createToken({ ...actorA, userId: a.adminId }, { name: 'alpha token', scopes: ['conversation:read'] });
     const canned = await t.core.canned.create({ ...actorA, userId: a.adminId }, { title: 'Alpha canned', text: 'alpha canned secret' });
     const inbound = await t.core.db.selectFrom('messages').select('id').where('brand_id', '=', a.brandId).where('direction', '=', 'inbound').executeTakeFirstOrThrow();
+    const incident = await t.core.incidents.link({ ...actorA, userId: a.adminId }, conv.id, { title: 'alpha incident secret' });
     const identity = await t.core.db.selectFrom('contact_identities').select('id').where('brand_id', '=', a.brandId).executeTakeFirstOrThrow();
     const model = await t.core.db.insertInto('triage_models').values({ brand_id: a.brandId, version: 'alpha-1', model: '{}', metrics: '{}', state: 'candidate' }).returning('id').executeTakeFirstOrThrow();
-    Object.assign(ids, { identity: identity.id, inbound: inbound.id, triageModel: model.id, canned: canned.id, id: conv.id, conversation: conv.id, contact: conv.contact_id, messageId: note.id, user: a.agentId, team: team.id, token: token.id, channel: a.apiChannelId });
+    Object.assign(ids, { incident: incident[0]?.id ?? '', identity: identity.id, inbound: inbound.id, triageModel: model.id, canned: canned.id, id: conv.id, conversation: conv.id, contact: conv.contact_id, messageId: note.id, user: a.agentId, team: team.id, token: token.id, channel: a.apiChannelId });
     bAdmin = await login(t.app, b.emails.admin, b.password);
   });
   afterAll(async () => { await t?.drop(); });
@@ -95,12 +96,19 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     'POST /api/v1/mentions/read': { body: {} },
     'GET /api/v1/contacts': { query: '?q=alice' },
     'POST /api/v1/contacts/:id/unmerge': { params: { id: 'contact' }, body: { identityId: 'identity' } },
+    'GET /api/v1/incidents': {},
+    'POST /api/v1/incidents': { body: { title: 'From beta' } },
+    'GET /api/v1/incidents/:id': { params: { id: 'incident' } },
+    'PATCH /api/v1/incidents/:id': { params: { id: 'incident' }, body: { title: 'stolen', status: 'resolved' } },
+    'POST /api/v1/conversations/:id/incidents': { params: { id: 'conversation' }, body: { incidentId: 'incident' } },
+    'DELETE /api/v1/conversations/:id/incidents/:incidentId': { params: { id: 'conversation', incidentId: 'incident' } },
   };
 
   const protectedRoutes = () => t.app.routeTable.filter((r) => !r.public && r.method !== 'HEAD' && r.url.startsWith('/api/'));
   const urlFor = (url: string, params: Record<string, string> = {}, query = '') => url.replace(/:(\w+)/g, (_, p: string) => ids[params[p] ?? ''] ?? 'missing') + query;
   const bodyFor = (body: unknown): unknown => (body && typeof body === 'object' && 'sourceId' in body ? { sourceId: ids.contact }
-    : body && typeof body === 'object' && 'identityId' in body ? { identityId: ids.identity } : body);
+    : body && typeof body === 'object' && 'identityId' in body ? { identityId: ids.identity }
+    : body && typeof body === 'object' && 'incidentId' in body ? { incidentId: ids.incident } : body);
 
   it('has a plan for every protected route', () => {
     const missing = protectedRoutes().map((r) => `${r.method} ${r.url}`).filter((k) => !(k in plan));
@@ -116,7 +124,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
   });
 
   it('never lets brand B read or change brand A through any route', async () => {
-    const secrets = [ids.conversation, ids.contact, ids.messageId, ids.inbound, ids.triageModel, 'alpha-1', ids.team, ids.token, ids.channel, 'alpha secret complaint', 'alpha internal note', 'alpha canned secret', ids.canned, 'admin@alpha.test', 'agent@alpha.test'];
+    const secrets = [ids.conversation, ids.contact, ids.messageId, ids.inbound, ids.triageModel, 'alpha-1', ids.team, ids.token, ids.channel, 'alpha secret complaint', 'alpha internal note', 'alpha canned secret', ids.canned, 'admin@alpha.test', 'agent@alpha.test', 'alpha incident secret', ids.incident];
     for (const r of protectedRoutes()) {
       if (r.url === '/api/v1/events' || r.url === '/api/v1/auth/logout') continue; // stream and sign-out checked separately
       const p = plan[`${r.method} ${r.url}`] ?? {};
@@ -134,6 +142,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     expect((await t.core.admin.listTeams(a.brandId)).map((x) => x.name)).toEqual(['Alpha team']);
     expect((await t.core.auth.listTokens(a.brandId))[0]?.revokedAt).toBeNull();
     expect((await t.core.canned.list(systemActor(a.brandId))).map((c) => c.text)).toEqual(['alpha canned secret']);
+    expect((await t.core.incidents.links(systemActor(a.brandId), ids.conversation ?? '')).map((l) => [l.title, l.status])).toEqual([['alpha incident secret', 'open']]);
     expect(await t.core.db.selectFrom('triage_corrections').select('id').where('brand_id', '=', a.brandId).execute()).toEqual([]);
     expect((await t.core.db.selectFrom('note_mentions').select('read_at').where('brand_id', '=', a.brandId).execute()).map((m) => m.read_at)).toEqual([null]);
     expect((await t.core.db.selectFrom('triage_models').select('state').where('id', '=', ids.triageModel ?? '').executeTakeFirstOrThrow()).state).toBe('candidate');

@@ -71,6 +71,12 @@ const requires: Record<string, { perm: Permission | null; params?: Record<string
   'POST /api/v1/mentions/read': { perm: 'conversation:read', body: {} },
   'GET /api/v1/contacts': { perm: 'contact:read', query: '?q=carol' },
   'POST /api/v1/contacts/:id/unmerge': { perm: 'contact:merge', params: { id: 'contact' }, body: { identityId: '00000000-0000-4000-8000-000000000000' } },
+  'GET /api/v1/incidents': { perm: 'conversation:read' },
+  'POST /api/v1/incidents': { perm: 'conversation:update', body: { title: 'Another outage' } },
+  'GET /api/v1/incidents/:id': { perm: 'conversation:read', params: { id: 'incident' } },
+  'PATCH /api/v1/incidents/:id': { perm: 'conversation:update', params: { id: 'incident' }, body: { title: 'Outage (renamed)' } },
+  'POST /api/v1/conversations/:id/incidents': { perm: 'conversation:update', params: { id: 'conversation' }, body: { title: 'Linked outage' } },
+  'DELETE /api/v1/conversations/:id/incidents/:incidentId': { perm: 'conversation:update', params: { id: 'conversation', incidentId: 'incident' } },
 };
 // Not walked: the event stream never ends (its permission is checked in isolation.test.ts) and
 // sign-out ends the session the walk uses (checked in errors.test.ts).
@@ -92,7 +98,8 @@ beforeAll(async () => {
   const team = await t.core.admin.createTeam(actor, { name: 'Team', skills: [], memberIds: [] });
   const token = await t.core.auth.createToken({ ...actor, userId: b.adminId }, { name: 'victim', scopes: ['conversation:read'] });
   const canned = await t.core.canned.create({ ...actor, userId: b.adminId }, { title: 'Canned', text: 'canned text' });
-  Object.assign(ids, { conversation: convs[0]?.id, contact: convs[0]?.contact_id, contact2: convs[1]?.contact_id, message: note.id, target: target.id, team: team.id, token: token.id, canned: canned.id, channel: b.apiChannelId });
+  const [incident] = await t.core.incidents.link({ ...actor, userId: b.adminId }, convs[0]?.id ?? '', { title: 'Outage' });
+  Object.assign(ids, { conversation: convs[0]?.id, contact: convs[0]?.contact_id, contact2: convs[1]?.contact_id, message: note.id, target: target.id, team: team.id, token: token.id, canned: canned.id, channel: b.apiChannelId, incident: incident?.id ?? '' });
   sessions.set('viewer', await login(t.app, b.emails.viewer, b.password));
   sessions.set('agency_agent', await login(t.app, b.emails.agency, b.password));
   sessions.set('agent', await login(t.app, b.emails.agent, b.password));

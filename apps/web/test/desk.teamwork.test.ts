@@ -194,4 +194,55 @@ describe('agent desk: teamwork flows in the browser', () => {
     expect(lee.errors).toEqual([]);
     await lee.context.close();
   });
+
+  it('links conversations to an incident (declared from the desk), shows it live and in the timeline, lists the incident\'s conversations, resolves and unlinks', async () => {
+    const TITLE = 'Parcel depot closed <img src=x onerror=window.__xss=9>';
+    const { page } = dana;
+    const lee = await signedIn(browser, s.url, s.users.agent2.email, s.password);
+    await open(lee, conv.nora ?? '');
+    await lee.page.locator('.live-live').waitFor();
+
+    await open(dana, conv.nora ?? '');
+    await page.getByRole('button', { name: 'Link to incident…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Link to an incident' });
+    await dialog.getByText('No open incidents.').waitFor();
+    await dialog.getByLabel('Or declare a new incident').fill(TITLE);
+    await dialog.getByRole('button', { name: 'Declare and link' }).click();
+    const bar = page.getByLabel('Incidents', { exact: true });
+    await poll(() => bar.locator('.incident-open').allTextContents()).toEqual([TITLE]);
+    await poll(() => page.locator('.incident-line').textContent()).toContain(`Linked to incident “${TITLE}” by Dana Reyes`);
+    const incident = await s.core.db.selectFrom('incidents').select(['id', 'status']).where('brand_id', '=', s.brandId).executeTakeFirstOrThrow();
+    // Lee, on the same conversation, sees the link arrive without reloading.
+    await poll(() => lee.page.getByLabel('Incidents', { exact: true }).locator('.incident-open').allTextContents()).toEqual([TITLE]);
+    await lee.context.close();
+
+    await open(dana, conv.maria_g ?? '');
+    await page.getByRole('button', { name: 'Link to incident…' }).click();
+    await dialog.getByLabel('Find an open incident').fill('depot');
+    await dialog.getByRole('button', { name: `Link to ${TITLE}` }).click();
+    await poll(() => bar.locator('.incident-open').allTextContents()).toEqual([TITLE]);
+    expect((await s.core.db.selectFrom('conversation_incidents').select('conversation_id').where('incident_id', '=', incident.id).execute()).map((r) => r.conversation_id).sort())
+      .toEqual([conv.nora, conv.maria_g].sort());
+
+    // The incident's conversations: the inbox filtered by incident.
+    await bar.getByRole('button', { name: TITLE, exact: true }).click();
+    const inc = page.getByRole('dialog', { name: `Incident: ${TITLE}` });
+    const rows = inc.getByRole('list', { name: 'Conversations in this incident' }).getByRole('listitem');
+    await poll(() => rows.count()).toBe(2);
+    expect((await rows.allTextContents()).join('\n')).toMatch(/Nora Bell[\s\S]*Maria Garcia|Maria Garcia[\s\S]*Nora Bell/);
+    await inc.getByRole('button', { name: 'Resolve incident' }).click();
+    await inc.getByRole('button', { name: 'Reopen incident' }).waitFor();
+    expect((await s.core.db.selectFrom('incidents').select('status').where('id', '=', incident.id).executeTakeFirstOrThrow()).status).toBe('resolved');
+    await inc.getByRole('button', { name: 'Close', exact: true }).last().click();
+    await poll(() => bar.textContent()).toContain('resolved');
+
+    await bar.getByRole('button', { name: `Unlink from incident ${TITLE}` }).click();
+    await poll(() => bar.locator('.incident-open').count()).toBe(0);
+    expect(await s.core.db.selectFrom('conversation_incidents').select('conversation_id').where('incident_id', '=', incident.id).execute()).toEqual([{ conversation_id: conv.nora }]);
+    expect(await s.core.db.selectFrom('audit_events').select('action').where('subject_id', '=', conv.maria_g ?? '').where('action', 'like', 'conversation.incident%').orderBy('seq').execute())
+      .toEqual([{ action: 'conversation.incident_linked' }, { action: 'conversation.incident_unlinked' }]);
+    expect(await page.locator('.incident-bar img, .timeline img, dialog img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(dana.errors).toEqual([]);
+  });
 });

@@ -17,6 +17,7 @@ import { ImportService } from './imports/import.service';
 import { CannedService } from './canned/canned.service';
 import { PresenceService } from './presence/presence.service';
 import { MentionService } from './mentions/mention.service';
+import { IncidentService } from './incidents/incident.service';
 import { ingestJob } from './ingest/ingest.job';
 import { IngestService } from './ingest/ingest.service';
 import type { MessageClassifier } from './ingest/message-classifier';
@@ -69,6 +70,7 @@ export class Core {
   readonly presence: PresenceService;
   readonly canned: CannedService;
   readonly mentions: MentionService;
+  readonly incidents: IncidentService;
   readonly routing: RoutingService;
   readonly sla: SlaService;
   readonly transfers: TransferService;
@@ -98,6 +100,7 @@ export class Core {
     this.presence = new PresenceService(this.db, bus, this.clock);
     this.canned = new CannedService(this.db, this.clock);
     this.mentions = new MentionService(this.db, bus, this.clock);
+    this.incidents = new IncidentService(this.db, bus, this.clock);
     this.triage = new TriageService(this.db, bus, this.clock, { retrainDebounceMs: this.#retrainDebounceMs(), wakeWorker: () => this.wakeWorkers() });
   }
 

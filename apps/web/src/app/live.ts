@@ -7,7 +7,7 @@ const EVENT_TYPES = [
   'message.created', 'message.updated', 'conversation.created', 'conversation.assigned', 'conversation.resolved', 'conversation.opened',
   'conversation.pending', 'conversation.snoozed', 'conversation.priority_changed', 'conversation.tagged', 'conversation.note_added',
   'conversation.transferred', 'conversation.sla_changed', 'conversation.sla_breached', 'triage.corrected', 'presence.updated',
-  'mention.read',
+  'mention.read', 'conversation.incident_linked', 'conversation.incident_unlinked', 'incident.updated',
 ];
 
 export interface LiveOptions {
@@ -56,6 +56,10 @@ export function useLiveEvents(enabled: boolean, opts: LiveOptions = {}): LiveSta
       if (e.type === 'mention.read') {
         if (me && e.userId === me) void qc.invalidateQueries({ queryKey: ['mentions'] });
         return;
+      }
+      if (e.type === 'incident.updated') {
+        void qc.invalidateQueries({ queryKey: ['incidents'] });
+        void qc.invalidateQueries({ queryKey: ['conversation'] });
       }
       const mentioned = e.data?.mentionedUserIds;
       if (e.type === 'conversation.note_added' && me && Array.isArray(mentioned) && mentioned.includes(me)) {

@@ -9,6 +9,7 @@ import { PriorityBadge } from '../inbox/Badges';
 import { countdown, slaDue } from '../inbox/sla';
 import { Actions } from './Actions';
 import { Composer } from './Composer';
+import { IncidentBar } from './Incidents';
 import { usePresenceBeacon } from './presence';
 import { Timeline } from './Timeline';
 
@@ -30,7 +31,7 @@ export function ConversationPane({ id }: { id: string }) {
 
   if (q.error) return <div className="pane-pad"><ErrorNote error={q.error} onRetry={() => void q.refetch()} /></div>;
   if (!q.data) return <div className="pane-pad" aria-busy="true"><Skeleton lines={2} /><Skeleton lines={5} /><Skeleton lines={3} /></div>;
-  const { conversation: c, messages } = q.data;
+  const { conversation: c, messages, incidents = [] } = q.data;
   const due = slaDue(c);
   return (
     <div className={`pane ${profileOpen ? 'profile-open' : ''}`}>
@@ -55,8 +56,9 @@ export function ConversationPane({ id }: { id: string }) {
             </div>
           ) : null}
           <Actions c={c} />
+          <IncidentBar conversationId={c.id} links={incidents} />
         </header>
-        <Timeline conversation={c} messages={messages} />
+        <Timeline conversation={c} messages={messages} incidents={incidents} />
         <Composer conversation={c} onTyping={beacon.typing} />
       </div>
       <ContactPanel contactId={c.contact.id} currentConversationId={c.id} drawerOpen={profileOpen} onCloseDrawer={closeProfile} />

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import { errorMessage } from '../api/client';
 import { useAuditFor, useConversationActions, useTeams, useUsers } from '../api/hooks';
 import type { AuditEvent, ConversationView, MessageView } from '../api/types';
+import type { IncidentLinkView } from '../api/incidents';
 import { useMe, useSession } from '../app/session';
 import { Icon } from '../ui/Icon';
 import { Avatar, Badge, Button, Empty, formatTime, RichText, type Tone } from '../ui/ui';
@@ -11,9 +12,9 @@ import { TriageLabels } from './TriageLabels';
 const deliveryTone: Record<string, Tone> = { queued: 'neutral', sending: 'info', sent: 'good', failed: 'bad', awaiting_approval: 'warn' };
 const deliveryText: Record<string, string> = { queued: 'queued', sending: 'sending', sent: 'sent', failed: 'failed', awaiting_approval: 'awaiting approval' };
 
-type Item = { at: string; key: string; m?: MessageView; e?: AuditEvent };
+type Item = { at: string; key: string; m?: MessageView; e?: AuditEvent; link?: IncidentLinkView };
 
-export function Timeline({ conversation, messages }: { conversation: ConversationView; messages: MessageView[] }) {
+export function Timeline({ conversation, messages, incidents = [] }: { conversation: ConversationView; messages: MessageView[]; incidents?: IncidentLinkView[] }) {
   const { can } = useSession();
   const me = useMe();
   const audit = useAuditFor(conversation.id, can('audit:read'));
@@ -23,9 +24,11 @@ export function Timeline({ conversation, messages }: { conversation: Conversatio
   const items = useMemo<Item[]>(() => {
     const list: Item[] = messages.map((m) => ({ at: m.createdAt, key: m.id, m }));
     // Conversation events (assigned, transferred, SLA…) come from the audit trail for those who may read it.
-    for (const e of audit.data ?? []) if (e.subjectType === 'conversation' && /assigned|transferred|sla|resolved|opened|snoozed|priority/.test(e.action)) list.push({ at: e.createdAt, key: `a${e.seq}`, e });
+    for (const e of audit.data ?? []) if (e.subjectType === 'conversation' && /assigned|transferred|sla|resolved|opened|snoozed|priority|incident_unlinked/.test(e.action)) list.push({ at: e.createdAt, key: `a${e.seq}`, e });
+    // Incident links are part of the conversation itself, so everyone sees them (not only audit readers).
+    for (const l of incidents) list.push({ at: l.linkedAt, key: `i${l.id}`, link: l });
     return list.sort((x, y) => x.at.localeCompare(y.at));
-  }, [messages, audit.data]);
+  }, [messages, audit.data, incidents]);
   const last = messages[messages.length - 1]?.id;
   useEffect(() => { end.current?.scrollIntoView({ block: 'end' }); }, [last]);
 
@@ -34,7 +37,9 @@ export function Timeline({ conversation, messages }: { conversation: Conversatio
   return (
     <div className="timeline" aria-label="Timeline" role="log">
       {items.map((it) => (it.m ? <Message key={it.key} m={it.m} conversationId={conversation.id} canApprove={can('conversation:approve')} meId={me.user.id} />
-        : it.e ? <EventLine key={it.key} e={it.e} nameOf={nameOf} /> : null))}
+        : it.e ? <EventLine key={it.key} e={it.e} nameOf={nameOf} />
+        : it.link ? <div key={it.key} className="event-line incident-line"><span><Icon name="link" size={12} /> Linked to incident “{it.link.title}”{it.link.linkedBy ? ` by ${nameOf(it.link.linkedBy)}` : ''}</span><time dateTime={it.link.linkedAt}>{formatTime(it.link.linkedAt)}</time></div>
+        : null))}
       <div ref={end} />
     </div>
   );
@@ -44,6 +49,7 @@ function EventLine({ e, nameOf }: { e: AuditEvent; nameOf: (id: unknown) => stri
   const after = (e.after ?? {}) as Record<string, unknown>;
   const text = e.action === 'conversation.assigned' ? (after.assigneeId ? `Assigned to ${nameOf(after.assigneeId)}` : 'Unassigned')
     : e.action === 'conversation.transferred' ? `Transferred to ${nameOf(after.teamId)}`
+    : e.action === 'conversation.incident_unlinked' ? `Unlinked from incident “${String(((e.before ?? {}) as Record<string, unknown>).title ?? '')}”`
     : e.action.replace('conversation.', '').replace(/_/g, ' ');
   return <div className="event-line"><span>{text}</span><time dateTime={e.createdAt}>{formatTime(e.createdAt)}</time></div>;
 }

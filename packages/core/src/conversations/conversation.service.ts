@@ -10,6 +10,7 @@ import { findMembership } from '../auth/user.repository';
 import { listMessages, lockConversation, updateConversation, type ConversationRow } from './conversation.repository';
 import { getConversationView, listConversations, messageViews, type ListFilters } from './conversation.query';
 import { insertMentions, resolveMentionedUsers, withMentions } from '../mentions/mention.repository';
+import { incidentLinks } from '../incidents/incident.repository';
 
 export const JOB_DELIVER = 'message.deliver';
 
@@ -35,7 +36,7 @@ export class ConversationService {
   async get(actor: Actor, id: string): Promise<ConversationDetail> {
     const conversation = await getConversationView(this.db, actor.brandId, id);
     const messages = await withMentions(this.db, actor.brandId, await messageViews(this.db, actor.brandId, await listMessages(this.db, actor.brandId, id)));
-    return { conversation, messages };
+    return { conversation, messages, incidents: await incidentLinks(this.db, actor.brandId, id) };
   }
 
   /** Locks the conversation, applies a change, audits it and tells the desk after commit. */
