@@ -127,6 +127,17 @@ if (serverUrl) {
       return Promise.all([lane(), lane()]).then(() => undefined);
     }
 
+    /** Where an event got to (for the failure message): stored? its job's state and error? a message? */
+    const whereIs = async (providerEventId: string): Promise<string> => {
+      const c = new pg.Client({ connectionString: db.url ?? '' });
+      await c.connect();
+      try {
+        const r = await c.query(`select e.id, e.processed_at, j.state, j.attempts, j.run_at, j.last_error, (select count(*) from messages m where m.provider_message_id = $2) as messages
+          from inbound_events e left join jobs j on j.key = 'ingest:' || e.id where e.provider_event_id = $1`, [providerEventId, providerEventId.replace(/^evt-/, '')]);
+        return `not on the event stream; in the database: ${JSON.stringify(r.rows)}; worker said: ${procs.work?.stderr().slice(-3000) ?? '(none)'}`;
+      } finally { await c.end(); }
+    };
+
     it('recovers from killed workers, killed API processes and dropped connections, losing and duplicating nothing', async () => {
       await startServe();
       await startWork();
@@ -175,7 +186,7 @@ if (serverUrl) {
         }
         expect(status).toBe(200);
         for (let i = 0; i < 150 && !seen.has('after-1'); i++) await new Promise((r) => setTimeout(r, 200));
-        expect(seen.has('after-1')).toBe(true);
+        expect(seen.has('after-1'), seen.has('after-1') ? '' : await whereIs('evt-after-1')).toBe(true);
       } finally {
         stream?.close();
       }

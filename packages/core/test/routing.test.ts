@@ -8,9 +8,12 @@ function req(body: string, signature: string) {
   return { method: 'POST', headers: { 'x-earshot-signature': signature }, query: {}, rawBody: Buffer.from(body) };
 }
 
+/** What the pipeline told the model about each text: how often its author wrote in the last week. */
+const priorInboundOf = new Map<string, number>();
+
 /** A stand-in for the triage model: "refund" means a billing topic, as the real model would label it. */
 const classifier: MessageClassifier = {
-  classify: ({ text }) => ({
+  classify: ({ text, priorInboundCount }) => (priorInboundOf.set(text, priorInboundCount), {
     labels: /refund/i.test(text) ? { topic: { value: 'billing', confidence: 0.9, reasons: ['refund'] }, sentiment: { value: 'negative', confidence: 0.8, reasons: [] } } : { sentiment: { value: 'neutral', confidence: 0.7, reasons: [] } },
     needsResponse: true,
   }),
@@ -151,5 +154,40 @@ describeEachDb('routing on ingest, auto-assignment, reassignment and transfer', 
     const { conversation: again } = await convOf('otto-2');
     expect(again.id).not.toBe(first.id);
     expect(again.assigneeId).toBe(prev);
+  });
+
+  it('routes a returning customer on their contact facts: VIP, contact tags and repeat conversations, also through a merge', async () => {
+    await t.core.routing.putRules(admin, [
+      { id: 'vip', name: 'VIP', when: { type: 'vip', is: true }, then: [{ type: 'set_priority', priority: 'urgent' }, { type: 'add_tags', tags: ['vip'] }] },
+      { id: 'press', name: 'Press', when: { type: 'contact_tag', any: ['press'] }, then: [{ type: 'add_tags', tags: ['press-contact'] }] },
+      { id: 'repeat', name: 'Repeat', when: { type: 'number', field: 'repeat_contacts', op: 'gte', value: 1 }, then: [{ type: 'add_tags', tags: ['repeat'] }] },
+    ]);
+    await deliver([{ id: 'rhea-1', author: 'rhea', text: 'rhea first question' }]);
+    const { conversation: first } = await convOf('rhea-1');
+    expect(first.tags).toEqual([]);
+    expect(first.priority).toBe('normal');
+    expect(priorInboundOf.get('rhea first question')).toBe(0);
+
+    await t.core.contacts.update(admin, first.contact.id, { vip: true, tags: ['press'] });
+    await t.core.conversations.setStatus(admin, first.id, 'resolved');
+    await deliver([{ id: 'rhea-2', author: 'rhea', text: 'rhea second question' }]);
+    const { conversation: second } = await convOf('rhea-2');
+    expect(second.id).not.toBe(first.id);
+    expect(second.tags).toEqual(['press-contact', 'repeat', 'vip']);
+    expect(second.priority).toBe('urgent');
+    expect(priorInboundOf.get('rhea second question')).toBe(1);
+    expect(second.routingExplanation).toContain("'Repeat'");
+
+    // Another identity of the same person, merged into Rhea (identities and conversations move to
+    // her): its next post joins her most recent open conversation, and her history counts.
+    await deliver([{ id: 'rhea-alt-1', author: 'rhea_alt', text: 'rhea from her other account' }]);
+    const { conversation: alt } = await convOf('rhea-alt-1');
+    expect(priorInboundOf.get('rhea from her other account')).toBe(0);
+    await t.core.contacts.merge(admin, first.contact.id, alt.contact.id);
+    await deliver([{ id: 'rhea-alt-2', author: 'rhea_alt', text: 'rhea again from the other account' }]);
+    const { conversation: joined } = await convOf('rhea-alt-2');
+    expect(joined.id).toBe(alt.id);
+    expect(joined.contact.id).toBe(first.contact.id);
+    expect(priorInboundOf.get('rhea again from the other account')).toBe(3);
   });
 });

@@ -25,7 +25,17 @@ async function run(mode: Mode, flags: { port?: string; demo?: boolean }): Promis
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
   const startWorker = () => {
-    worker = rt.core.worker({ onError: (err, job) => { if (job) process.stderr.write(`job ${job.name}#${job.id} failed: ${err instanceof Error ? err.message : String(err)}\n`); } });
+    // A failed job is reported with its id; a failed round (the database went away) once per message and 10 s.
+    let lastRound = { message: '', at: 0 };
+    worker = rt.core.worker({
+      onError: (err, job) => {
+        const message = err instanceof Error ? err.message : String(err);
+        if (job) { process.stderr.write(`job ${job.name}#${job.id} failed: ${message}\n`); return; }
+        if (message === lastRound.message && Date.now() - lastRound.at < 10_000) return;
+        lastRound = { message, at: Date.now() };
+        process.stderr.write(`worker round failed (retrying in 1 s): ${message}\n`);
+      },
+    });
     worker.start();
   };
   if (mode === 'work') {

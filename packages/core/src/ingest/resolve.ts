@@ -1,3 +1,4 @@
+import type { ConversationsTable, Updateable } from '@earshot/db';
 import type { CanonicalMessage } from '@earshot/domain';
 import type { DeskEvent } from '../events/event-bus';
 import type { ChannelRow } from '../channels/channel.repository';
@@ -10,6 +11,7 @@ import type { Clock } from '../shared/clock';
 import type { UnitOfWork } from '../shared/unit-of-work';
 import { promotedModelRef } from '../triage/triage-model.repository';
 import type { MessageClassifier } from './message-classifier';
+import { contactFacts, RECENT_INBOUND_DAYS, REPEAT_CONVERSATION_DAYS, type ContactFacts } from './contact-facts';
 
 export interface ResolveHooks {
   /** Runs in the same transaction after an inbound message is stored (routing, SLA, …). */
@@ -24,6 +26,13 @@ export interface InboundHookContext {
   reopened: boolean;
   /** The author's contact was created by this message (so it has no history, tags or merges). */
   newContact: boolean;
+  /**
+   * The conversation's changes from this message, not written yet (`conversation` already shows
+   * them): the hook must write them (null when there is nothing to write).
+   */
+  pending: Updateable<ConversationsTable> | null;
+  /** The conversation's contact and its repeat count, when already read (saves routing the queries). */
+  contact?: { tags: string[]; attributes: Record<string, unknown>; vip: boolean; priorConversations: number };
 }
 
 export interface ResolveInput {
@@ -67,6 +76,7 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
   let identity: { id: string; contact_id: string } | null = null;
   let newContact = false;
   let contactId: string | null = null;
+  let facts: ContactFacts | null = null;
   if (inbound) {
     const r = await upsertIdentity(tx, {
       brandId, channelKind: typeof channel.settings.identityKind === 'string' ? channel.settings.identityKind : channel.kind, externalId: m.author.externalId, handle: m.author.handle ?? null,
@@ -75,8 +85,9 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
     identity = r.identity;
     newContact = r.created;
     // A contact created just now has no merge pointer and no conversations yet: nothing to look up.
-    contactId = newContact ? r.identity.contact_id : await resolveContactId(tx, brandId, r.identity.contact_id);
-    if (!conversationId && !newContact) conversationId = await findOpenForContact(tx, brandId, contactId);
+    if (!newContact) facts = await contactFacts(tx, brandId, r.identity.contact_id, sentAt);
+    contactId = newContact ? r.identity.contact_id : facts?.id ?? await resolveContactId(tx, brandId, r.identity.contact_id);
+    if (!conversationId && !newContact) conversationId = facts ? facts.openConversationId ?? undefined : await findOpenForContact(tx, brandId, contactId);
   }
 
   let reopened = false;
@@ -84,7 +95,8 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
   if (!conv && !contactId) return null;
   const created = !conv;
 
-  const priorInbound = inbound && contactId && !newContact ? await countRecentInbound(tx, brandId, contactId, new Date(sentAt.getTime() - 7 * 86_400_000)) : 0;
+  const priorInbound = !inbound || !contactId || newContact ? 0
+    : facts?.recentInbound ?? await countRecentInbound(tx, brandId, contactId, new Date(sentAt.getTime() - RECENT_INBOUND_DAYS * 86_400_000));
   const classification = inbound && input.classifier
     ? await input.classifier.classify({
       brandId, text: m.text, authorFollowers: m.author.followers ?? null, priorInboundCount: priorInbound, threadSize: (conv?.message_count ?? 0) + 1,
@@ -119,9 +131,11 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
     uow.record({ brandId, actorType: 'channel', actorId: channel.id, action: 'conversation.reopened', subjectType: 'conversation', subjectId: conv.id, before: { status: 'resolved' }, after: { status: 'open', reason: 'new inbound message' }, at: now });
   }
   const later = sentAt >= conv.last_activity_at;
-  if (!created) {
-    conv = await updateConversation(tx, brandId, conv.id, inbound ? {
-      status: reopened || conv.status === 'snoozed' ? 'open' : conv.status,
+  const hook = inbound ? input.hooks?.afterInbound : undefined;
+  let pending: Updateable<ConversationsTable> | null = null;
+  if (!created && inbound) {
+    const patch = {
+      status: reopened || conv.status === 'snoozed' ? 'open' as const : conv.status,
       resolved_at: reopened ? null : conv.resolved_at,
       snoozed_until: conv.status === 'snoozed' ? null : conv.snoozed_until,
       last_activity_at: later ? sentAt : conv.last_activity_at,
@@ -129,8 +143,13 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
       waiting_since: conv.waiting_since ?? sentAt,
       preview: later ? m.text.slice(0, PREVIEW_CHARS) : conv.preview,
       message_count: conv.message_count + 1,
-      ...triage,
-    } : {
+    };
+    pending = { ...patch, ...triage };
+    // With hooks (routing, SLA) the change is written once, with theirs; they see the row as it will be.
+    if (hook) conv = { ...conv, ...patch, ...(classification ? { triage: classification.labels, needs_response: classification.needsResponse } : {}) };
+    else conv = await updateConversation(tx, brandId, conv.id, pending);
+  } else if (!created) {
+    conv = await updateConversation(tx, brandId, conv.id, {
       // A brand's own reply seen on the provider (an echo or an imported reply): it answers the customer.
       last_activity_at: later ? sentAt : conv.last_activity_at,
       first_reply_at: conv.first_reply_at ?? (m.visibility === 'public' || !conv.is_public ? sentAt : conv.first_reply_at),
@@ -140,7 +159,15 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
   }
   uow.record({ brandId, actorType: 'channel', actorId: channel.id, action: inbound ? 'message.received' : 'message.echoed', subjectType: 'message', subjectId: message.id, after: { conversationId: conv.id, providerMessageId: m.providerMessageId, visibility: m.visibility, newContact }, at: now });
 
-  if (inbound) await input.hooks?.afterInbound?.(uow, { conversation: conv, message, created, reopened, newContact });
+  if (hook) {
+    // Routing reads the conversation's contact; when that is the author (it nearly always is), the facts read above serve.
+    const since = sentAt.getTime() - REPEAT_CONVERSATION_DAYS * 86_400_000;
+    const contact = facts && conv.contact_id === facts.id ? {
+      tags: facts.tags, attributes: facts.attributes, vip: facts.vip,
+      priorConversations: facts.recentConversations - (!created && conv.created_at.getTime() >= since ? 1 : 0),
+    } : undefined;
+    await hook(uow, { conversation: conv, message, created, reopened, newContact, pending, ...(contact ? { contact } : {}) });
+  }
 
   const at = now.toISOString();
   // The provider id lets a sender (and the ingest benchmark) match what it posted to what the desk heard.

@@ -10,13 +10,14 @@ import type { Clock } from '../shared/clock';
 import { transact, type Executor, type UnitOfWork } from '../shared/unit-of-work';
 import { hoursFor } from '../sla/sla.repository';
 import { queueTemplateReply } from './auto-reply';
+import { REPEAT_CONVERSATION_DAYS } from '../ingest/contact-facts';
 import { autoAssign } from './auto-assign';
 import { effectiveChannelKind } from './channel-kind';
 import { buildFacts } from './routing.facts';
 import { countPriorConversations, insertRuleSet, latestRuleSet, loadCandidates, teamsOf } from './routing.repository';
 
 const ACTOR_ID = 'routing';
-const REPEAT_WINDOW_MS = 30 * 86_400_000;
+const REPEAT_WINDOW_MS = REPEAT_CONVERSATION_DAYS * 86_400_000;
 
 /** What is stored on `conversations.routing` and shown as the routing explanation. */
 export interface RoutingRecord {
@@ -37,6 +38,10 @@ export interface InboundContext {
   conversation: ConversationRow; message: MessageRow; created: boolean; reopened: boolean;
   /** The contact was created by this message: no tags, attributes, earlier conversations or agent to look up. */
   newContact?: boolean;
+  /** The conversation's contact and how many other conversations it opened in the repeat window, when the caller has read them. */
+  contact?: { tags: string[]; attributes: Record<string, unknown>; vip: boolean; priorConversations: number };
+  /** The message's own changes to the conversation, not written yet: written with routing's. */
+  pending?: Updateable<ConversationsTable> | null;
 }
 
 const NEW_CONTACT = { tags: [] as string[], attributes: {} as Record<string, unknown>, vip: false };
@@ -85,10 +90,11 @@ export class RoutingService {
     const conv = ctx.conversation;
     const brandId = conv.brand_id;
     const channelKind = await uow.cached(`channel-kind:${conv.channel_id}`, () => this.channelKindOf(tx, conv.channel_id));
-    const contact = ctx.newContact ? NEW_CONTACT
-      : await tx.selectFrom('contacts').select(['tags', 'attributes', 'vip']).where('brand_id', '=', brandId).where('id', '=', conv.contact_id).executeTakeFirstOrThrow();
+    const contact = ctx.contact ?? (ctx.newContact ? NEW_CONTACT
+      : await tx.selectFrom('contacts').select(['tags', 'attributes', 'vip']).where('brand_id', '=', brandId).where('id', '=', conv.contact_id).executeTakeFirstOrThrow());
     const hours = await uow.cached(`hours:${brandId}:${conv.team_id ?? ''}`, () => hoursFor(tx, brandId, conv.team_id));
-    const repeatContacts = ctx.newContact ? 0 : await countPriorConversations(tx, brandId, conv.contact_id, conv.id, new Date(ctx.message.sent_at.getTime() - REPEAT_WINDOW_MS));
+    const repeatContacts = ctx.contact?.priorConversations
+      ?? (ctx.newContact ? 0 : await countPriorConversations(tx, brandId, conv.contact_id, conv.id, new Date(ctx.message.sent_at.getTime() - REPEAT_WINDOW_MS)));
     const facts = buildFacts({
       channelKind, visibility: ctx.message.visibility, text: ctx.message.text, triage: ctx.message.triage, followers: ctx.message.author_followers,
       contact: { tags: contact.tags, attributes: contact.attributes, vip: contact.vip }, repeatContacts, insideBusinessHours: isWithinBusinessHours(now, hours.hours),
@@ -122,6 +128,7 @@ export class RoutingService {
       assignment = { agentId: r.agentId, reason: r.reason, explanation: r.explanation };
       if (r.agentId) current = { ...current, assignee_id: r.agentId };
     }
+    // Only on a new conversation: it was inserted with its counters, so ctx.pending holds none that this would race.
     if (ctx.created && a.acknowledgeTemplateId) {
       await queueTemplateReply(uow, { conversation: current, templateId: a.acknowledgeTemplateId, key: `ack:${conv.id}`, actorId: ACTOR_ID, now });
     }
@@ -132,7 +139,7 @@ export class RoutingService {
       team, assignment, escalations: a.escalationReasons, incidentId: a.incidentId, noResponseNeeded, explanation: '',
     };
     record.explanation = explain(record);
-    const pending: Updateable<ConversationsTable> = { ...set, routing: JSON.stringify(record) };
+    const pending: Updateable<ConversationsTable> = { ...ctx.pending, ...set, routing: JSON.stringify(record) };
     if (opts.deferWrite) current = { ...current, routing: record };
     else current = await updateConversation(tx, brandId, conv.id, pending);
     uow.record({ brandId, actorType: 'system', actorId: ACTOR_ID, action: 'conversation.routed', subjectType: 'conversation', subjectId: conv.id, after: { messageId: ctx.message.id, ruleSetVersion: version, matched: record.matched.map((m) => m.ruleId), explanation: record.explanation, changes: { ...set, tags: set.tags } }, at: now });

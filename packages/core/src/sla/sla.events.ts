@@ -1,5 +1,6 @@
 import { ConversationPriority, ConversationStatusValue, type ChannelKind, type SlaEvent } from '@earshot/domain';
 import type { AuditEntry } from '../audit/audit.types';
+import { sql } from '@earshot/db';
 import type { Executor } from '../shared/unit-of-work';
 import { AUTO_REPLY_KEY_PREFIX } from '../routing/auto-reply';
 
@@ -44,13 +45,25 @@ export function buildSlaEvents(head: ConvHead, messages: readonly MsgRow[], audi
   return events;
 }
 
-/** Messages and audit rows of many conversations of one brand in two queries (recompute, reports). */
+/** Messages and audit rows of many conversations of one brand in one round trip (live clock, recompute, reports). */
 export async function loadLogs(ex: Executor, brandId: string, conversationIds: string[]): Promise<{ messages: MsgRow[]; audit: AuditLike[] }> {
   if (conversationIds.length === 0) return { messages: [], audit: [] };
-  const messages = await ex.selectFrom('messages').select(['conversation_id', 'direction', 'kind', 'sent_at', 'delivery_status', 'idempotency_key'])
-    .where('brand_id', '=', brandId).where('conversation_id', 'in', conversationIds).execute();
-  const audit = await ex.selectFrom('audit_events').select(['subject_id', 'action', 'before', 'after', 'created_at'])
-    .where('brand_id', '=', brandId).where('subject_type', '=', 'conversation').where('subject_id', 'in', conversationIds).where('action', 'in', LOG_ACTIONS).execute();
+  // Both logs in one result: `src` tells them apart; columns a source lacks are null.
+  const rows = (await sql<{
+    src: 'm' | 'a'; cid: string; direction: MsgRow['direction'] | null; kind: string | null; at: Date; delivery_status: string | null;
+    idempotency_key: string | null; action: string | null; before: unknown; after: unknown;
+  }>`
+    select 'm' as src, conversation_id::text as cid, direction, kind, sent_at as at, delivery_status, idempotency_key, null::text as action, null::jsonb as before, null::jsonb as after
+      from messages where brand_id = ${brandId} and conversation_id = any(${conversationIds}::uuid[])
+    union all
+    select 'a', subject_id, null, null, created_at, null, null, action, before, after
+      from audit_events where brand_id = ${brandId} and subject_type = 'conversation' and subject_id = any(${conversationIds}::text[]) and action = any(${LOG_ACTIONS}::text[])`.execute(ex)).rows;
+  const messages: MsgRow[] = [];
+  const audit: AuditLike[] = [];
+  for (const r of rows) {
+    if (r.src === 'm') messages.push({ conversation_id: r.cid, direction: r.direction ?? 'inbound', kind: r.kind ?? 'message', sent_at: r.at, delivery_status: r.delivery_status, idempotency_key: r.idempotency_key });
+    else audit.push({ subject_id: r.cid, action: r.action ?? '', before: r.before, after: r.after, created_at: r.at });
+  }
   return { messages, audit };
 }
 
