@@ -38,6 +38,9 @@ function Desk() {
     const t = setTimeout(() => setMention(null), 10_000);
     return () => clearTimeout(t);
   }, [mention]);
+  // Opening the conversation (from the toast, the Mentions menu or the list) answers the toast.
+  const openId = route.page === 'inbox' ? route.conversationId : null;
+  const toast = mention && mention.conversationId !== openId ? mention : null;
   const admin = can('user:manage') || can('team:manage') || can('channel:manage') || can('token:manage');
 
   return (
@@ -63,11 +66,11 @@ function Desk() {
       </main>
       <HelpDialog open={help} onClose={() => setHelp(false)} />
       <div className="toasts" role="status" aria-live="polite">
-        {mention ? (
+        {toast ? (
           <div className="toast">
             <Icon name="at" />
-            <span><strong>{mention.who}</strong> mentioned you in a note.</span>
-            <Button size="sm" variant="primary" onClick={() => { navigate(`/c/${mention.conversationId}`); setMention(null); }}>Open</Button>
+            <span><strong>{toast.who}</strong> mentioned you in a note.</span>
+            <Button size="sm" variant="primary" onClick={() => { navigate(`/c/${toast.conversationId}`); setMention(null); }}>Open</Button>
             <Button size="sm" variant="ghost" aria-label="Dismiss" onClick={() => setMention(null)}><Icon name="close" /></Button>
           </div>
         ) : null}
