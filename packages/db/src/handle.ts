@@ -37,6 +37,11 @@ async function openServer(url: string, poolSize: number): Promise<DbHandle> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 });
   // A dropped connection must not crash the process; the pool replaces it on next use.
   pool.on('error', () => undefined);
+  // The pool listens for errors only on idle clients. A connection that dies while checked out but
+  // between statements (a transaction doing JS work) would emit an unhandled 'error' and kill the
+  // process; with this listener the next statement fails instead, and the pool drops the client
+  // when it is released (it is no longer queryable).
+  pool.on('connect', (client) => { client.on('error', () => undefined); });
   const client = await pool.connect(); // fail fast with a clear error when the server is unreachable
   client.release();
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
