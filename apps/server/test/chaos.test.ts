@@ -191,6 +191,9 @@ if (serverUrl) {
         stream?.close();
       }
 
+      // Nothing crashed on the way: dropped connections are errors to retry, never a dead process.
+      for (const p of [procs.serve, procs.work]) expect(p?.child.exitCode ?? null, p?.stderr()).toBeNull();
+
       // Drain, stop cleanly, then count.
       await drained();
       if (procs.serve) await stopEarshot(procs.serve);
