@@ -137,23 +137,29 @@ export class SlaService {
       uow.onCommit(() => this.bus.publish({ type, brandId, conversationId: conv.id, at, data }));
     }
     let current = conv;
+    const pending: Updateable<ConversationsTable> = {};
     for (const d of decideEscalations(c.clock, c.policy.policy, raised)) {
       raised.add(d.key);
-      current = await this.#escalate(uow, current, d, now);
+      const r = await this.#escalate(uow, current, d, now);
+      current = r.conversation;
+      Object.assign(pending, r.pending);
     }
-    await updateConversation(tx, brandId, conv.id, { sla_raised: [...raised].sort() });
-    await this.refresh(uow, brandId, conv.id);
+    // The raised marks and escalated priority are written with the new clock, in one statement.
+    const sla_raised = [...raised].sort();
+    await this.refresh(uow, brandId, conv.id, { conversation: { ...current, sla_raised }, alsoSet: { ...pending, sla_raised } });
   }
 
-  async #escalate(uow: UnitOfWork, conv: ConversationRow, d: ReturnType<typeof decideEscalations>[number], now: Date): Promise<ConversationRow> {
-    const { tx } = uow;
+  /** Runs one escalation; a priority change is returned in `pending` for the caller to write with the clock. */
+  async #escalate(uow: UnitOfWork, conv: ConversationRow, d: ReturnType<typeof decideEscalations>[number], now: Date): Promise<{ conversation: ConversationRow; pending: Updateable<ConversationsTable> }> {
     const brandId = conv.brand_id;
     const at = now.toISOString();
     const base = { metric: d.metric, level: d.level, action: d.type };
     let detail: Record<string, unknown> = {};
     let next = conv;
+    let pending: Updateable<ConversationsTable> = {};
     if (d.type === 'raise_priority') {
-      next = await updateConversation(tx, brandId, conv.id, { priority: d.to });
+      next = { ...conv, priority: d.to };
+      pending = { priority: d.to };
       uow.record({ brandId, actorType: 'system', actorId: ACTOR_ID, action: PRIORITY_ACTION, subjectType: 'conversation', subjectId: conv.id, before: { priority: d.from }, after: { priority: d.to, by: 'sla' }, at: now });
       uow.onCommit(() => this.bus.publish({ type: PRIORITY_ACTION, brandId, conversationId: conv.id, at, data: { priority: d.to } }));
       detail = { from: d.from, to: d.to };
@@ -169,7 +175,7 @@ export class SlaService {
     uow.record({ brandId, actorType: 'system', actorId: ACTOR_ID, action: 'sla.escalated', subjectType: 'conversation', subjectId: conv.id, after: data, at: now });
     // notify_supervisor is exactly this desk event: supervisors' desks listen for sla.escalated.
     uow.onCommit(() => this.bus.publish({ type: 'sla.escalated', brandId, conversationId: conv.id, at, data }));
-    return next;
+    return { conversation: next, pending };
   }
 
   /** Conversations of a brand with their channel kind, in pages (recompute, reports). */
