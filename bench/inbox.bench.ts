@@ -320,7 +320,7 @@ async function explainSql(h: DbHandle, q: Compiled, full: string[], name: string
   const plan = await real.executeQuery<{ 'QUERY PLAN': string }>({ ...(q as Parameters<typeof real.executeQuery>[0]), sql: `explain (analyze, buffers, format text) ${q.sql}` });
   const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
   full.push(`-- ${name}\n${text}`);
-  const used = [...new Set(text.match(/(?:Index|Bitmap Index|Index Only) Scan (?:Backward )?using \w+/g) ?? [])].map((x) => x.replace(/.* using /, ''));
+  const used = [...new Set([...text.matchAll(/(?:Index Only Scan|Index Scan)(?: Backward)? using (\w+)|Bitmap Index Scan on (\w+)/g)].map((m) => m[1] ?? m[2] ?? ''))];
   const seq = [...new Set(text.match(/Seq Scan on \w+/g) ?? [])];
   const time = /Execution Time: ([\d.]+) ms/.exec(text)?.[1] ?? '?';
   const buffers = /Buffers: ([^\n]+)/.exec(text)?.[1]?.trim() ?? '';
