@@ -3,23 +3,11 @@ import { EarshotError, type IncidentLinkView, type IncidentPage, type IncidentVi
 import type { EventBus } from '../events/event-bus';
 import type { Actor } from '../shared/actor';
 import type { Clock } from '../shared/clock';
+import { decodeTimeCursor, encodeTimeCursor } from '../shared/time-cursor';
 import { transact } from '../shared/unit-of-work';
 import { lockConversation } from '../conversations/conversation.repository';
 import { findIncident, incidentLinks, listIncidentRows, toIncidentView } from './incident.repository';
 
-function encodeCursor(at: string, id: string): string {
-  return Buffer.from(JSON.stringify({ t: at, id })).toString('base64url');
-}
-
-function decodeCursor(s: string): { at: string; id: string } {
-  try {
-    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as { t?: unknown; id?: unknown };
-    if (typeof c.t !== 'string' || Number.isNaN(Date.parse(c.t)) || typeof c.id !== 'string' || !/^[0-9a-f-]{36}$/.test(c.id)) throw new Error('shape');
-    return { at: c.t, id: c.id };
-  } catch {
-    throw new EarshotError('EARSHOT_VALIDATION', 'cursor is not one this server gave out', { field: 'query.cursor' });
-  }
-}
 
 const notFound = (field: string) => new EarshotError('EARSHOT_INCIDENT_NOT_FOUND', 'incident not found', { field });
 
@@ -32,10 +20,10 @@ export class IncidentService {
 
   async list(actor: Actor, q: { status?: 'open' | 'resolved' | undefined; q?: string | undefined; cursor?: string | undefined; limit?: number | undefined }): Promise<IncidentPage> {
     const limit = Math.min(Math.max(q.limit ?? 20, 1), 100);
-    const rows = await listIncidentRows(this.db, actor.brandId, { status: q.status, q: q.q, after: q.cursor ? decodeCursor(q.cursor) : null, limit: limit + 1 });
+    const rows = await listIncidentRows(this.db, actor.brandId, { status: q.status, q: q.q, after: q.cursor ? decodeTimeCursor(q.cursor) : null, limit: limit + 1 });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return { items: page.map(toIncidentView), nextCursor: rows.length > limit && last ? encodeCursor(last.created_at.toISOString(), last.id) : null };
+    return { items: page.map(toIncidentView), nextCursor: rows.length > limit && last ? encodeTimeCursor(last.created_at, last.id) : null };
   }
 
   async get(actor: Actor, id: string): Promise<IncidentView> {

@@ -3,21 +3,9 @@ import { EarshotError, type MentionPage } from '@earshot/domain';
 import type { EventBus } from '../events/event-bus';
 import type { Actor } from '../shared/actor';
 import type { Clock } from '../shared/clock';
+import { decodeTimeCursor, encodeTimeCursor } from '../shared/time-cursor';
 import { countUnread, listMentionRows, markMentionsRead } from './mention.repository';
 
-function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(JSON.stringify({ t: at.toISOString(), id })).toString('base64url');
-}
-
-function decodeCursor(s: string): { at: string; id: string } {
-  try {
-    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as { t?: unknown; id?: unknown };
-    if (typeof c.t !== 'string' || Number.isNaN(Date.parse(c.t)) || typeof c.id !== 'string' || !/^[0-9a-f-]{36}$/.test(c.id)) throw new Error('shape');
-    return { at: c.t, id: c.id };
-  } catch {
-    throw new EarshotError('EARSHOT_VALIDATION', 'cursor is not one this server gave out', { field: 'query.cursor' });
-  }
-}
 
 /** Mentions belong to a person: an API token without a user has none. */
 function userOf(actor: Actor): string {
@@ -32,7 +20,7 @@ export class MentionService {
   async list(actor: Actor, q: { unread?: boolean | undefined; cursor?: string | undefined; limit?: number | undefined }): Promise<MentionPage> {
     const userId = userOf(actor);
     const limit = Math.min(Math.max(q.limit ?? 20, 1), 100);
-    const rows = await listMentionRows(this.db, actor.brandId, userId, { unread: q.unread ?? false, after: q.cursor ? decodeCursor(q.cursor) : null, limit: limit + 1 });
+    const rows = await listMentionRows(this.db, actor.brandId, userId, { unread: q.unread ?? false, after: q.cursor ? decodeTimeCursor(q.cursor) : null, limit: limit + 1 });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
@@ -42,7 +30,7 @@ export class MentionService {
         contact: { name: r.contact_name, handle: r.handle }, channelKind: r.channel_kind,
         createdAt: r.created_at.toISOString(), readAt: r.read_at ? r.read_at.toISOString() : null,
       })),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.message_id) : null,
+      nextCursor: rows.length > limit && last ? encodeTimeCursor(last.created_at, last.message_id) : null,
       unread: await countUnread(this.db, actor.brandId, userId),
     };
   }
