@@ -8,7 +8,7 @@
 // through listConversations, next to baselines in the same run, and prints each one's
 // EXPLAIN (ANALYZE, BUFFERS) summary (full plans with --plans FILE). Every page is checked to
 // hold only the brand's conversations.
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { Core, systemActor } from '@earshot/core';
 import { listConversations, type ListFilters } from '../packages/core/src/conversations/conversation.query';
@@ -83,7 +83,11 @@ export default async function run(argv: string[]): Promise<void> {
   } finally {
     await h?.close();
     if (a.keep !== true) await db.drop();
-    else log(`kept database: ${db.url ?? `${db.home}/db`}  (re-time with --url ${db.url ?? `${db.home}/db`})`);
+    else {
+      // A kept server database needs no local folder; a kept embedded one lives in it.
+      if (db.url && db.home) rmSync(db.home, { recursive: true, force: true });
+      log(`kept database: ${db.url ?? `${db.home}/db`}  (re-time with --url ${db.url ?? `${db.home}/db`})`);
+    }
   }
 }
 
