@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { systemActor } from '@earshot/core';
-import { launchBrowser, signedIn, type Desk } from './support/browser';
+import { launchBrowser, openConversation, signedIn, type Desk } from './support/browser';
 import { startDeskServer, type DeskServer } from './support/desk-server';
 
 /**
@@ -20,15 +20,6 @@ describe('agent desk: teamwork flows in the browser', () => {
   const conv: Record<string, string> = {};
   let eveId = '';
 
-  const conversationOf = async (handle: string) => {
-    const row = await s.core.db.selectFrom('conversations as c').innerJoin('contact_identities as i', 'i.contact_id', 'c.contact_id')
-      .select('c.id').where('c.brand_id', '=', s.brandId).where('i.handle', '=', `@${handle}`).orderBy('c.created_at', 'desc').executeTakeFirstOrThrow();
-    return row.id;
-  };
-  const open = async (d: Desk, id: string) => {
-    await d.page.goto(`/c/${id}`);
-    await d.page.locator('#composer-text').waitFor();
-  };
 
   beforeAll(async () => {
     s = await startDeskServer({ demo: false });
@@ -39,7 +30,7 @@ describe('agent desk: teamwork flows in the browser', () => {
       { id: 't-mal', author: 'garcia_mal', name: 'Garcia <img src=x onerror=window.__xss=8>', text: 'hello' },
     ]);
     await s.drain();
-    for (const h of ['nora_b', 'maria_g', 'maria_work']) conv[h] = await conversationOf(h);
+    for (const h of ['nora_b', 'maria_g', 'maria_work']) conv[h] = await s.conversationOf(h);
     conv.nora = conv.nora_b ?? '';
     eveId = (await s.core.admin.upsertUser(systemActor(s.brandId, 'test'), { email: 'eve@earshot.local', name: HOSTILE, password: s.password, role: 'agent' })).id;
     browser = await launchBrowser();
@@ -59,7 +50,7 @@ describe('agent desk: teamwork flows in the browser', () => {
     expect(await lee.page.getByRole('button', { name: 'Mentions', exact: true }).count()).toBe(1); // nothing unread yet
 
     const { page } = dana;
-    await open(dana, conv.nora ?? '');
+    await openConversation(dana, conv.nora ?? '');
     await page.getByRole('tab', { name: 'Internal note' }).click();
     const box = page.locator('#composer-text');
     const picker = page.getByRole('listbox', { name: 'Mention a colleague' });
@@ -126,7 +117,7 @@ describe('agent desk: teamwork flows in the browser', () => {
     const contactOf = async (handle: string) => (await s.core.db.selectFrom('contact_identities').select('contact_id').where('handle', '=', `@${handle}`).executeTakeFirstOrThrow()).contact_id;
     const maria = await contactOf('maria_g');
     const work = await contactOf('maria_work');
-    await open(dana, conv.maria_g ?? '');
+    await openConversation(dana, conv.maria_g ?? '');
     const profile = page.getByRole('complementary', { name: 'Customer profile' });
     await profile.getByRole('button', { name: 'Merge with…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Merge with another customer' });
@@ -164,7 +155,7 @@ describe('agent desk: teamwork flows in the browser', () => {
   it('keeps the customer profile usable at every width: a column where it fits, a drawer between 1101 and 1360 px and on a phone', async () => {
     const lee = await signedIn(browser, s.url, s.users.agent2.email, s.password);
     const { page } = lee;
-    await open(lee, conv.nora ?? '');
+    await openConversation(lee, conv.nora ?? '');
     const profile = page.getByRole('complementary', { name: 'Customer profile' });
     const toggle = page.getByRole('button', { name: 'Customer', exact: true });
     for (const [w, h, mode] of [[1440, 900, 'column'], [1360, 800, 'drawer'], [1280, 800, 'drawer'], [1101, 800, 'drawer'], [1100, 800, 'column'], [390, 844, 'drawer']] as const) {
@@ -199,10 +190,10 @@ describe('agent desk: teamwork flows in the browser', () => {
     const TITLE = 'Parcel depot closed <img src=x onerror=window.__xss=9>';
     const { page } = dana;
     const lee = await signedIn(browser, s.url, s.users.agent2.email, s.password);
-    await open(lee, conv.nora ?? '');
+    await openConversation(lee, conv.nora ?? '');
     await lee.page.locator('.live-live').waitFor();
 
-    await open(dana, conv.nora ?? '');
+    await openConversation(dana, conv.nora ?? '');
     await page.getByRole('button', { name: 'Link to incident…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Link to an incident' });
     await dialog.getByText('No open incidents.').waitFor();
@@ -216,7 +207,7 @@ describe('agent desk: teamwork flows in the browser', () => {
     await poll(() => lee.page.getByLabel('Incidents', { exact: true }).locator('.incident-open').allTextContents()).toEqual([TITLE]);
     await lee.context.close();
 
-    await open(dana, conv.maria_g ?? '');
+    await openConversation(dana, conv.maria_g ?? '');
     await page.getByRole('button', { name: 'Link to incident…' }).click();
     await dialog.getByLabel('Find an open incident').fill('depot');
     await dialog.getByRole('button', { name: `Link to ${TITLE}` }).click();

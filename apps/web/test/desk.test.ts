@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { sql } from '@earshot/db';
-import { launchBrowser, signedIn, type Desk } from './support/browser';
+import { launchBrowser, openConversation, signedIn, type Desk } from './support/browser';
 import { startDeskServer, type DeskServer } from './support/desk-server';
 
 /**
@@ -19,16 +19,7 @@ describe('agent desk in the browser', () => {
   let dana: Desk;
   const conv: Record<string, string> = {};
 
-  const conversationOf = async (handle: string) => {
-    const row = await s.core.db.selectFrom('conversations as c').innerJoin('contact_identities as i', 'i.contact_id', 'c.contact_id')
-      .select('c.id').where('c.brand_id', '=', s.brandId).where('i.handle', '=', `@${handle}`).orderBy('c.created_at', 'desc').executeTakeFirstOrThrow();
-    return row.id;
-  };
   const messagesOf = (id: string) => s.core.db.selectFrom('messages').selectAll().where('conversation_id', '=', id).orderBy('created_at').execute();
-  const open = async (d: Desk, id: string) => {
-    await d.page.goto(`/c/${id}`);
-    await d.page.locator('#composer-text').waitFor();
-  };
 
   beforeAll(async () => {
     s = await startDeskServer({ demo: false });
@@ -39,7 +30,7 @@ describe('agent desk in the browser', () => {
       { id: 'm-xss', author: 'mallory', name: 'Mallory <b>Evil</b>', text: 'Look <img src=x onerror=window.__xss=1> and <script>window.__xss=2</script> [click](javascript:window.__xss=3) javascript:window.__xss=4 https://example.com/help' },
     ]);
     await s.drain();
-    for (const h of ['maria_g', 'tom_k', 'ana_p', 'mallory']) conv[h] = await conversationOf(h);
+    for (const h of ['maria_g', 'tom_k', 'ana_p', 'mallory']) conv[h] = await s.conversationOf(h);
     browser = await launchBrowser();
     dana = await signedIn(browser, s.url, s.users.agent.email, s.password);
   });
@@ -148,7 +139,7 @@ describe('agent desk in the browser', () => {
 
   it('replies publicly, signed with the agent\'s name', async () => {
     const { page } = dana;
-    await open(dana, conv.maria_g ?? '');
+    await openConversation(dana, conv.maria_g ?? '');
     await page.locator('#composer-text').fill('So sorry Maria, I am checking your refund right now.');
     expect(await page.getByLabel('Characters').count()).toBe(0); // the generic API channel has no length limit
     await page.getByRole('button', { name: 'Send', exact: true }).click();
@@ -175,7 +166,7 @@ describe('agent desk in the browser', () => {
   it('assigns to a colleague and transfers to a team with a note', async () => {
     const { page } = dana;
     const team = await s.core.admin.createTeam({ type: 'system', id: 'test', brandId: s.brandId }, { name: 'Refunds', skills: ['refunds'], memberIds: [s.users.agent2.id] });
-    await open(dana, conv.maria_g ?? '');
+    await openConversation(dana, conv.maria_g ?? '');
     await page.locator('#assign-select').selectOption({ label: 'Lee Chen' });
     await poll(async () => (await s.core.db.selectFrom('conversations').select('assignee_id').where('id', '=', conv.maria_g ?? '').executeTakeFirstOrThrow()).assignee_id).toBe(s.users.agent2.id);
     await page.getByRole('button', { name: 'Transfer…' }).click();
@@ -188,7 +179,7 @@ describe('agent desk in the browser', () => {
 
   it('corrects a triage label when the server takes corrections, and says why not otherwise', async () => {
     const { page } = dana;
-    await open(dana, conv.tom_k ?? '');
+    await openConversation(dana, conv.tom_k ?? '');
     const labels = page.locator('article.msg-inbound').first().getByLabel('Triage labels');
     const correct = labels.getByRole('button', { name: 'Correct' });
     const doc = await (await fetch(`${s.url}/api/openapi.json`)).json() as { paths: Record<string, unknown> };
@@ -206,8 +197,8 @@ describe('agent desk in the browser', () => {
 
   it('shows who else is viewing and typing, live, between two agents', async () => {
     const lee = await signedIn(browser, s.url, s.users.agent2.email, s.password);
-    await open(dana, conv.ana_p ?? '');
-    await open(lee, conv.ana_p ?? '');
+    await openConversation(dana, conv.ana_p ?? '');
+    await openConversation(lee, conv.ana_p ?? '');
     const banner = dana.page.locator('.collision');
     await poll(() => banner.textContent()).toContain('Lee Chen is viewing');
     await lee.page.locator('#composer-text').fill('Checking the wifi status');
@@ -220,12 +211,12 @@ describe('agent desk in the browser', () => {
 
   it('holds an agency agent\'s public reply until a brand agent approves it', async () => {
     const sam = await signedIn(browser, s.url, s.users.agency.email, s.password);
-    await open(sam, conv.ana_p ?? '');
+    await openConversation(sam, conv.ana_p ?? '');
     await sam.page.locator('#composer-text').fill('Hi Ana, the onboard wifi is being restarted.');
     await sam.page.getByRole('button', { name: 'Send for approval' }).click();
     await sam.page.getByText(/Sent for approval/).waitFor();
     await sam.page.getByText('Waiting for a brand agent to approve this public reply.').waitFor();
-    await open(dana, conv.ana_p ?? '');
+    await openConversation(dana, conv.ana_p ?? '');
     const draft = dana.page.locator('article.msg').filter({ hasText: 'wifi is being restarted' });
     await poll(() => draft.textContent()).toContain('awaiting approval');
     await draft.getByRole('button', { name: 'Approve and send' }).click();
@@ -261,15 +252,15 @@ describe('agent desk in the browser', () => {
     await alex.page.getByText('Baggage apology').waitFor();
     await alex.context.close();
 
-    const live = await conversationOf('liv_e');
-    await open(dana, live);
+    const live = await s.conversationOf('liv_e');
+    await openConversation(dana, live);
     await dana.page.getByLabel('Insert canned response').selectOption({ label: 'Baggage apology' });
     expect(await dana.page.locator('#composer-text').inputValue()).toBe('Hi Olivia, I am sorry about your bag. I will track it personally. Dana Reyes');
   });
 
   it('renders hostile customer text as text: no markup, no script, no javascript: links', async () => {
     const { page } = dana;
-    await open(dana, conv.mallory ?? '');
+    await openConversation(dana, conv.mallory ?? '');
     const msg = page.locator('article.msg-inbound').first();
     await poll(() => msg.locator('.msg-text').textContent()).toContain('<img src=x onerror=window.__xss=1>');
     expect(await msg.locator('.msg-text img, .msg-text script, .msg-text b').count()).toBe(0);

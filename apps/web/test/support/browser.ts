@@ -29,3 +29,9 @@ export async function signedIn(browser: Browser, baseURL: string, email: string,
   await page.getByRole('navigation', { name: 'Views' }).waitFor();
   return { context, page, errors };
 }
+
+/** Opens one conversation in the desk and waits until its composer is there. */
+export async function openConversation(d: Desk, id: string): Promise<void> {
+  await d.page.goto(`/c/${id}`);
+  await d.page.locator('#composer-text').waitFor();
+}

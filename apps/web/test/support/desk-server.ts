@@ -36,6 +36,8 @@ export interface DeskServer {
   postInbound(events: { id: string; author: string; text: string; followers?: number; name?: string }[]): Promise<number>;
   /** Runs queued jobs (ingest, delivery) to completion. */
   drain(): Promise<void>;
+  /** The newest conversation of the customer with this handle (without the @). */
+  conversationOf(handle: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -111,6 +113,11 @@ export async function startDeskServer(opts: { demo?: boolean; worker?: boolean }
       return res.status;
     },
     async drain() { await core.worker().drain(); },
+    async conversationOf(handle) {
+      const row = await core.db.selectFrom('conversations as c').innerJoin('contact_identities as i', 'i.contact_id', 'c.contact_id')
+        .select('c.id').where('c.brand_id', '=', demo.brandId).where('i.handle', '=', `@${handle}`).orderBy('c.created_at', 'desc').executeTakeFirstOrThrow();
+      return row.id;
+    },
     async close() {
       await app.close();
       await worker?.stop();
