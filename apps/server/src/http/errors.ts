@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { ErrorCodes, isEarshotError, type ErrorCode } from '@earshot/domain';
+import { isDatabaseUnavailable } from '@earshot/db';
 
 export interface ErrorBody { error: { code: ErrorCode; message: string; field?: string | undefined; details?: Record<string, unknown> | undefined } }
 
@@ -51,6 +52,12 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
   }
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
     void reply.status(err.statusCode).send(body('EARSHOT_VALIDATION', err.message));
+    return;
+  }
+  // The database is down or restarting: the request was not acknowledged, so the client (a provider) retries.
+  if (isDatabaseUnavailable(err)) {
+    req.log.warn({ reason: err.message }, 'database unavailable');
+    void reply.status(503).header('retry-after', '1').send(body('EARSHOT_DATABASE_UNAVAILABLE', 'the database is unavailable; try again shortly'));
     return;
   }
   req.log.error({ err }, 'unhandled error');

@@ -15,9 +15,9 @@ export async function ingestRoutes(app: FastifyInstance, { core, metrics }: Rout
   r.post('/api/v1/channels/:id/events', {
     config: { public: true },
     schema: {
-      tags: ['ingest'], summary: 'Receive provider events (signed). 200 only after the raw events are committed; duplicates are stored once.',
+      tags: ['ingest'], summary: 'Receive provider events (signed). 200 only after the raw events are committed; duplicates are stored once; 503 EARSHOT_DATABASE_UNAVAILABLE (retry) while the database is down.',
       params: IdParams, security: [],
-      response: { 200: z.object({ accepted: z.number(), duplicates: z.number() }), 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse },
+      response: { 200: z.object({ accepted: z.number(), duplicates: z.number() }), 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 503: ErrorResponse },
     },
   }, async (req) => {
     // Through the channel service: a paused channel's webhooks are still stored (docs/channels.md).
