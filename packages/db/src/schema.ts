@@ -47,6 +47,8 @@ export interface ConversationsTable {
   subject: Generated<string>; preview: Generated<string>; is_public: Generated<boolean>; tags: Generated<string[]>;
   needs_response: Generated<boolean>; triage: Json | null;
   first_reply_at: Timestamp | null; waiting_since: Timestamp | null; last_activity_at: Generated<Date>; last_inbound_at: Timestamp | null;
+  /** The latest inbound message was public (a post or comment): the Mentions needing response view (0013). */
+  last_inbound_public: Generated<boolean>;
   snoozed_until: Timestamp | null; resolved_at: Timestamp | null; message_count: Generated<number>;
   created_at: CreatedAt; updated_at: Generated<Date>;
   sla_policy: string | null; sla_state: SlaStateValue | null;

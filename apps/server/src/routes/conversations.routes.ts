@@ -7,7 +7,7 @@ import { authErrors, IdParams, type RouteDeps } from './shared';
 const csv = <T extends z.ZodType<unknown, string>>(item: T) => z.string().max(200).transform((s) => s.split(',').filter(Boolean)).pipe(z.array(item));
 
 const ListQuery = z.strictObject({
-  view: z.enum(['all', 'mine', 'unassigned', 'my_teams', 'needs_response']).optional(),
+  view: z.enum(['all', 'mine', 'unassigned', 'my_teams', 'needs_response', 'mentions_needing_response']).optional(),
   status: csv(ConversationStatus).optional(),
   priority: csv(Priority).optional(),
   channelKind: z.string().max(32).optional(),

@@ -4,7 +4,7 @@ import type { Executor } from '../shared/unit-of-work';
 import type { MessageRow } from './conversation.repository';
 
 export interface ListFilters {
-  view?: 'all' | 'mine' | 'unassigned' | 'my_teams' | 'needs_response' | undefined;
+  view?: 'all' | 'mine' | 'unassigned' | 'my_teams' | 'needs_response' | 'mentions_needing_response' | undefined;
   status?: ('open' | 'pending' | 'snoozed' | 'resolved')[] | undefined;
   channelKind?: string | undefined;
   channelId?: string | undefined;
@@ -113,6 +113,9 @@ export async function listConversations(db: Executor, brandId: string, userId: s
   if (f.view === 'unassigned') where.push(sql`c.assignee_id is null`);
   if (f.view === 'my_teams') where.push(sql`c.team_id in (select team_id from team_members where user_id = ${userId} and brand_id = ${brandId})`);
   if (f.view === 'needs_response') where.push(sql`c.needs_response and c.first_reply_at is null`);
+  // Public posts and comments (the customer's latest message), still open, triage says they need a
+  // response and nobody has answered since. Spelled as the partial index of 0013 is.
+  if (f.view === 'mentions_needing_response') where.push(sql`c.status = 'open' and c.needs_response and c.last_inbound_public and c.waiting_since is not null`);
   if (f.channelKind) where.push(sql`c.channel_id in (select id from channels where brand_id = ${brandId} and kind = ${f.channelKind})`);
   if (f.channelId) where.push(sql`c.channel_id = ${f.channelId}::uuid`);
   if (f.priority?.length) where.push(f.priority.length === 1 ? sql`c.priority = ${f.priority[0]}` : sql`c.priority = any(${f.priority}::text[])`);

@@ -110,7 +110,7 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
     // A new conversation (only ever for a customer's message) is written once, with its first message's facts.
     conv = await tx.insertInto('conversations').values({
       brand_id: brandId, contact_id: contactId, channel_id: channel.id, subject: (m.subject ?? '').slice(0, 500),
-      is_public: m.visibility === 'public', last_activity_at: sentAt, created_at: sentAt,
+      is_public: m.visibility === 'public', last_inbound_public: m.visibility === 'public', last_activity_at: sentAt, created_at: sentAt,
       last_inbound_at: sentAt, waiting_since: sentAt, preview: m.text.slice(0, PREVIEW_CHARS), message_count: 1, ...triage,
     }).returningAll().executeTakeFirstOrThrow();
     uow.record({ brandId, actorType: 'channel', actorId: channel.id, action: 'conversation.created', subjectType: 'conversation', subjectId: conv.id, after: { contactId, channelId: channel.id }, at: now });
@@ -141,6 +141,8 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
       last_activity_at: later ? sentAt : conv.last_activity_at,
       last_inbound_at: later || !conv.last_inbound_at ? sentAt : conv.last_inbound_at,
       waiting_since: conv.waiting_since ?? sentAt,
+      // With the triage labels: both describe the customer's latest message.
+      last_inbound_public: m.visibility === 'public',
       preview: later ? m.text.slice(0, PREVIEW_CHARS) : conv.preview,
       message_count: conv.message_count + 1,
     };
