@@ -18,6 +18,7 @@ import { CannedService } from './canned/canned.service';
 import { PresenceService } from './presence/presence.service';
 import { MentionService } from './mentions/mention.service';
 import { IncidentService } from './incidents/incident.service';
+import { KbService } from './kb/kb.service';
 import { ingestJob } from './ingest/ingest.job';
 import { IngestService } from './ingest/ingest.service';
 import type { MessageClassifier } from './ingest/message-classifier';
@@ -71,6 +72,7 @@ export class Core {
   readonly canned: CannedService;
   readonly mentions: MentionService;
   readonly incidents: IncidentService;
+  readonly kb: KbService;
   readonly routing: RoutingService;
   readonly sla: SlaService;
   readonly transfers: TransferService;
@@ -101,6 +103,7 @@ export class Core {
     this.canned = new CannedService(this.db, this.clock);
     this.mentions = new MentionService(this.db, bus, this.clock);
     this.incidents = new IncidentService(this.db, bus, this.clock);
+    this.kb = new KbService(this.db, this.clock);
     this.triage = new TriageService(this.db, bus, this.clock, { retrainDebounceMs: this.#retrainDebounceMs(), wakeWorker: () => this.wakeWorkers() });
   }
 

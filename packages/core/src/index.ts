@@ -29,6 +29,7 @@ export * from './presence/presence.service';
 export * from './canned/canned.service';
 export * from './mentions/mention.service';
 export * from './incidents/incident.service';
+export * from './kb/kb.service';
 export * from './canned/repeats.query';
 export * from './routing/routing.service';
 export { effectiveChannelKind } from './routing/channel-kind';

@@ -112,6 +112,11 @@ export interface IncidentsTable {
   created_at: CreatedAt; updated_at: Generated<Date>; resolved_at: Timestamp | null;
 }
 export interface ConversationIncidentsTable { brand_id: string; conversation_id: string; incident_id: string; linked_by: string | null; linked_at: Generated<Date> }
+export type KbArticleStatus = 'draft' | 'published' | 'archived';
+export interface KbArticlesTable {
+  id: Generated<string>; brand_id: string; title: string; slug: string; body: string; status: Generated<KbArticleStatus>; tags: Generated<string[]>;
+  author_id: string | null; created_at: CreatedAt; updated_at: Generated<Date>; published_at: Timestamp | null; search: ColumnType<string, never, never>;
+}
 export interface SchemaMigrationsTable { version: number; name: string; applied_at: Generated<Date> }
 
 export interface DB {
@@ -124,4 +129,5 @@ export interface DB {
   canned_responses: CannedResponsesTable;
   triage_corrections: TriageCorrectionsTable; triage_models: TriageModelsTable;
   note_mentions: NoteMentionsTable; incidents: IncidentsTable; conversation_incidents: ConversationIncidentsTable;
+  kb_articles: KbArticlesTable;
 }

@@ -8,15 +8,16 @@ export const Permissions = [
   'channel:read', 'channel:manage',
   'team:read', 'team:manage', 'user:read', 'user:manage', 'token:manage',
   'audit:read', 'triage:correct', 'triage:manage', 'routing:manage', 'sla:manage', 'analytics:read',
+  'kb:read', 'kb:manage',
 ] as const;
 export type Permission = (typeof Permissions)[number];
 
-const read: Permission[] = ['conversation:read', 'contact:read', 'team:read', 'user:read', 'channel:read', 'analytics:read'];
+const read: Permission[] = ['conversation:read', 'contact:read', 'team:read', 'user:read', 'channel:read', 'analytics:read', 'kb:read'];
 const work: Permission[] = [...read, 'conversation:assign', 'conversation:update', 'conversation:reply', 'conversation:note', 'contact:update', 'triage:correct'];
 
 export const RolePermissions: Record<RoleName, ReadonlySet<Permission>> = {
   admin: new Set(Permissions),
-  supervisor: new Set<Permission>([...work, 'conversation:approve', 'contact:merge', 'team:manage', 'audit:read', 'routing:manage', 'sla:manage', 'triage:manage']),
+  supervisor: new Set<Permission>([...work, 'conversation:approve', 'contact:merge', 'team:manage', 'audit:read', 'routing:manage', 'sla:manage', 'triage:manage', 'kb:manage']),
   agent: new Set<Permission>([...work, 'conversation:approve', 'contact:merge']),
   // Agency agents work the queue but their public replies wait for a brand agent's approval.
   agency_agent: new Set<Permission>([...work]),
