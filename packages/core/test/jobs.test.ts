@@ -33,13 +33,15 @@ describeEachDb('job queue', (kind) => {
         if (j.payload.v === 'boom') throw new Error('provider said no');
       } }],
     });
+    const before = Date.now();
     await w.runOnce();
     const effects = (await sql<{ v: string }>`select v from job_effects order by v`.execute(t.core.db)).rows.map((r) => r.v);
     expect(effects).toEqual(['a', 'c']);
     let jobs = await jobsNamed('test.batch');
     const boom = jobs.find((j) => (j.payload as { v: string }).v === 'boom');
     expect(boom).toMatchObject({ state: 'queued', attempts: 1, last_error: 'Error: provider said no' });
-    expect(boom?.run_at.getTime()).toBeGreaterThan(Date.now() + 500);
+    // The first retry waits at least 750 ms (1 s ± 25 %) after the failure, which came after `before`.
+    expect(boom?.run_at.getTime()).toBeGreaterThanOrEqual(before + 750);
     // Make it due now and fail it again: max_attempts = 2 sends it to dead.
     await sql`update jobs set run_at = now() where id = ${boom?.id}`.execute(t.core.db);
     await w.runOnce();

@@ -18,8 +18,9 @@ export interface IdentityInput {
  * Finds the identity or creates it with a new contact. Safe under concurrency: the unique
  * (brand, channel kind, external id) decides, and a loser of the race reads the winner's row.
  */
-export async function upsertIdentity(ex: Executor, i: IdentityInput): Promise<{ identity: IdentityRow; created: boolean }> {
-  const existing = await ex.selectFrom('contact_identities').selectAll()
+export async function upsertIdentity(ex: Executor, i: IdentityInput, known?: IdentityRow | null): Promise<{ identity: IdentityRow; created: boolean }> {
+  // `known`: the caller already read it (null: it did not exist then; a racing insert is handled below).
+  const existing = known !== undefined ? known ?? undefined : await ex.selectFrom('contact_identities').selectAll()
     .where('brand_id', '=', i.brandId).where('channel_kind', '=', i.channelKind).where('external_id', '=', i.externalId).executeTakeFirst();
   if (existing) {
     if ((i.followers != null && i.followers !== existing.followers) || (i.handle && i.handle !== existing.handle) || (i.displayName && i.displayName !== existing.display_name)) {
@@ -30,13 +31,22 @@ export async function upsertIdentity(ex: Executor, i: IdentityInput): Promise<{ 
     }
     return { identity: existing, created: false };
   }
-  const contact = await ex.insertInto('contacts').values({ brand_id: i.brandId, name: i.displayName ?? i.handle ?? null, email: i.email ?? null })
-    .returning('id').executeTakeFirstOrThrow();
-  const inserted = await ex.insertInto('contact_identities').values({
-    brand_id: i.brandId, contact_id: contact.id, channel_kind: i.channelKind, external_id: i.externalId,
-    handle: i.handle ?? null, display_name: i.displayName ?? null, followers: i.followers ?? null,
-  }).onConflict((oc) => oc.columns(['brand_id', 'channel_kind', 'external_id']).doNothing()).returningAll().executeTakeFirst();
-  if (inserted) return { identity: inserted, created: true };
+  // The contact and its identity in one statement; on a lost race the identity is not inserted.
+  const r = (await sql<IdentityRow & { new_contact_id: string; inserted: boolean }>`
+    with c as (
+      insert into contacts (brand_id, name, email) values (${i.brandId}, ${i.displayName ?? i.handle ?? null}, ${i.email ?? null}) returning id
+    ), ins as (
+      insert into contact_identities (brand_id, contact_id, channel_kind, external_id, handle, display_name, followers)
+      select ${i.brandId}::uuid, c.id, ${i.channelKind}::text, ${i.externalId}::text, ${i.handle ?? null}::text, ${i.displayName ?? null}::text, ${i.followers ?? null}::integer from c
+      on conflict (brand_id, channel_kind, external_id) do nothing
+      returning *
+    )
+    select ins.*, c.id as new_contact_id, ins.id is not null as inserted from c left join ins on true`.execute(ex)).rows[0];
+  if (r?.inserted) {
+    const { new_contact_id: _c, inserted: _i, ...identity } = r;
+    return { identity, created: true };
+  }
+  const contact = { id: r?.new_contact_id ?? '' };
   // Lost the race: drop our orphan contact and use the winner's identity.
   await ex.deleteFrom('contacts').where('id', '=', contact.id).execute();
   const winner = await ex.selectFrom('contact_identities').selectAll()

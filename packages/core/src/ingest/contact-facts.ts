@@ -28,26 +28,39 @@ export interface ContactFacts {
  * otherwise ask for in five separate queries. Null when the chain does not end in this brand.
  */
 export async function contactFacts(ex: Executor, brandId: string, contactId: string, at: Date): Promise<ContactFacts | null> {
-  const inboundSince = new Date(at.getTime() - RECENT_INBOUND_DAYS * DAY_MS);
-  const conversationsSince = new Date(at.getTime() - REPEAT_CONVERSATION_DAYS * DAY_MS);
-  const r = await sql<{ id: string; tags: string[]; attributes: Record<string, unknown>; vip: boolean; open_id: string | null; recent_inbound: string; recent_conversations: string }>`
-    with recursive chain(id, merged_into, depth) as (
-      select id, merged_into, 0 from contacts where id = ${contactId} and brand_id = ${brandId}
+  return (await contactFactsMany(ex, [{ brandId, contactId, at }])).get(contactId) ?? null;
+}
+
+/** `contactFacts` for many contacts in one statement, keyed by the contact id asked for. */
+export async function contactFactsMany(ex: Executor, items: { brandId: string; contactId: string; at: Date }[]): Promise<Map<string, ContactFacts>> {
+  const out = new Map<string, ContactFacts>();
+  if (items.length === 0) return out;
+  const r = await sql<{ start: string; id: string; tags: string[]; attributes: Record<string, unknown>; vip: boolean; open_id: string | null; recent_inbound: string; recent_conversations: string }>`
+    with recursive input(brand_id, contact_id, inbound_since, conversations_since) as (
+      select * from unnest(${items.map((i) => i.brandId)}::uuid[], ${items.map((i) => i.contactId)}::uuid[],
+        ${items.map((i) => new Date(i.at.getTime() - RECENT_INBOUND_DAYS * DAY_MS))}::timestamptz[],
+        ${items.map((i) => new Date(i.at.getTime() - REPEAT_CONVERSATION_DAYS * DAY_MS))}::timestamptz[])
+    ), chain(start, brand_id, inbound_since, conversations_since, id, merged_into, depth) as (
+      select i.contact_id, i.brand_id, i.inbound_since, i.conversations_since, c.id, c.merged_into, 0
+      from input i join contacts c on c.id = i.contact_id and c.brand_id = i.brand_id
       union all
-      select c.id, c.merged_into, chain.depth + 1 from contacts c join chain on c.id = chain.merged_into where chain.depth < 20
-    ), survivor as (select id from chain where merged_into is null limit 1)
-    select k.id, k.tags, k.attributes, k.vip,
-      (select cv.id from conversations cv where cv.brand_id = ${brandId} and cv.contact_id = k.id and cv.status <> 'resolved'
+      select chain.start, chain.brand_id, chain.inbound_since, chain.conversations_since, c.id, c.merged_into, chain.depth + 1
+      from contacts c join chain on c.id = chain.merged_into where chain.depth < 20
+    ), survivor as (
+      select distinct on (start) start, brand_id, inbound_since, conversations_since, id from chain where merged_into is null order by start, depth
+    )
+    select s.start, k.id, k.tags, k.attributes, k.vip,
+      (select cv.id from conversations cv where cv.brand_id = s.brand_id and cv.contact_id = k.id and cv.status <> 'resolved'
         order by cv.last_activity_at desc limit 1) as open_id,
       (select count(*) from messages m join conversations cv on cv.id = m.conversation_id
-        where cv.brand_id = ${brandId} and cv.contact_id = k.id and m.direction = 'inbound' and m.sent_at >= ${inboundSince}) as recent_inbound,
-      (select count(*) from conversations cv where cv.brand_id = ${brandId} and cv.contact_id = k.id and cv.created_at >= ${conversationsSince}) as recent_conversations
-    from contacts k join survivor s on s.id = k.id
-    where k.brand_id = ${brandId}`.execute(ex);
-  const row = r.rows[0];
-  if (!row) return null;
-  return {
-    id: row.id, tags: row.tags, attributes: row.attributes, vip: row.vip, openConversationId: row.open_id,
-    recentInbound: Number(row.recent_inbound), recentConversations: Number(row.recent_conversations),
-  };
+        where cv.brand_id = s.brand_id and cv.contact_id = k.id and m.direction = 'inbound' and m.sent_at >= s.inbound_since) as recent_inbound,
+      (select count(*) from conversations cv where cv.brand_id = s.brand_id and cv.contact_id = k.id and cv.created_at >= s.conversations_since) as recent_conversations
+    from survivor s join contacts k on k.id = s.id and k.brand_id = s.brand_id`.execute(ex);
+  for (const row of r.rows) {
+    out.set(row.start, {
+      id: row.id, tags: row.tags, attributes: row.attributes, vip: row.vip, openConversationId: row.open_id,
+      recentInbound: Number(row.recent_inbound), recentConversations: Number(row.recent_conversations),
+    });
+  }
+  return out;
 }

@@ -7,9 +7,12 @@ import { PermanentJobError, type JobRow } from '../jobs/job.types';
 import type { Clock } from '../shared/clock';
 import type { UnitOfWork } from '../shared/unit-of-work';
 import type { MessageClassifier } from './message-classifier';
+import { prefetchIngest, type PrefetchItem } from './prefetch';
 import { resolveMessage, type ResolveHooks } from './resolve';
 
-export const JOB_INGEST = 'ingest.process';
+import { JOB_INGEST } from './job-name';
+
+export { JOB_INGEST };
 
 export interface IngestJobDeps {
   channels: ChannelService;
@@ -33,6 +36,19 @@ export function ingestJob(deps: IngestJobDeps): JobDefinition {
       if (ids.length === 0) return;
       const rows = await uow.tx.selectFrom('inbound_events').selectAll().where('id', 'in', ids).execute();
       for (const r of rows) uow.remember(`inbound-event:${r.id}`, r);
+      // Without savepoints the batch also reads what every message will look up, in a few statements.
+      const batch = uow.batch;
+      if (!batch) return;
+      const items: PrefetchItem[] = [];
+      for (const r of rows) {
+        if (r.processed_at) continue;
+        const { row, ctx } = await deps.channels.load(r.channel_id, uow.tx);
+        let messages: CanonicalMessage[];
+        try { messages = getDriver(row.kind).normalize(r.payload, ctx); } catch { continue; } // the job itself reports it
+        batch.set(`normalized:${r.id}`, messages);
+        for (const message of messages) items.push({ channel: row, message });
+      }
+      await prefetchIngest(uow.tx, batch, items);
     },
     async afterBatch(done, uow) {
       const ids = done.map(eventIdOf).filter((id) => /^\d+$/.test(id));
@@ -44,9 +60,9 @@ export function ingestJob(deps: IngestJobDeps): JobDefinition {
       if (!event) throw new PermanentJobError(`inbound event ${eventId} not found`);
       if (event.processed_at) return; // already done by an earlier run
       const { row, ctx } = await deps.channels.load(event.channel_id, uow.tx);
-      let messages: CanonicalMessage[];
+      let messages: CanonicalMessage[] | undefined = uow.batch?.get<CanonicalMessage[]>(`normalized:${eventId}`);
       try {
-        messages = getDriver(row.kind).normalize(event.payload, ctx);
+        messages ??= getDriver(row.kind).normalize(event.payload, ctx);
       } catch (err) {
         throw new PermanentJobError(`cannot normalize event ${eventId}: ${err instanceof Error ? err.message : String(err)}`);
       }

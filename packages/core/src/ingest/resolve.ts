@@ -4,13 +4,14 @@ import type { DeskEvent } from '../events/event-bus';
 import type { ChannelRow } from '../channels/channel.repository';
 import { resolveContactId, upsertIdentity } from '../contacts/contact.repository';
 import {
-  addThreadKeys, countRecentInbound, findByThreadKeys, findMessageByProviderId, findOpenForContact, lockConversation, updateConversation,
+  countRecentInbound, findByThreadKeys, findMessageByProviderId, findOpenForContact, lockConversation, updateConversation,
   type ConversationRow, type MessageRow,
 } from '../conversations/conversation.repository';
 import type { Clock } from '../shared/clock';
 import type { UnitOfWork } from '../shared/unit-of-work';
 import { promotedModelRef } from '../triage/triage-model.repository';
 import type { MessageClassifier } from './message-classifier';
+import { identityKindOf, knownIdentity, knownMessage, knownThread, noteIdentity, noteMessage, noteThreadKeys, takeConversation, takeFacts, threadKeysOf, touchContact } from './prefetch';
 import { contactFacts, RECENT_INBOUND_DAYS, REPEAT_CONVERSATION_DAYS, type ContactFacts } from './contact-facts';
 
 export interface ResolveHooks {
@@ -63,13 +64,16 @@ const PREVIEW_CHARS = 280;
 export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Promise<ResolveResult | null> {
   const { tx } = uow;
   const { brandId, channel, message: m, clock } = input;
-  if (await findMessageByProviderId(tx, channel.id, m.providerMessageId)) return null; // stored once, whatever the delivery count
+  const batch = uow.batch;
+  // Stored once, whatever the delivery count.
+  if (knownMessage(batch, channel.id, m.providerMessageId) ?? await findMessageByProviderId(tx, channel.id, m.providerMessageId)) return null;
 
   const inbound = m.direction === 'inbound';
   const sentAt = new Date(m.sentAt);
   const now = clock.now();
-  const threadKeys = [m.replyToProviderId, ...(m.references ?? []), m.threadKey].filter((k): k is string => !!k);
-  let conversationId = await findByThreadKeys(tx, channel.id, threadKeys);
+  const threadKeys = threadKeysOf(m);
+  const knownConversation = knownThread(batch, channel.id, threadKeys);
+  let conversationId = knownConversation === undefined ? await findByThreadKeys(tx, channel.id, threadKeys) : knownConversation ?? undefined;
   // The brand's own posts (echoes, imported replies) only ever join a conversation they reply into.
   if (!inbound && !conversationId) return null;
 
@@ -78,20 +82,25 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
   let contactId: string | null = null;
   let facts: ContactFacts | null = null;
   if (inbound) {
+    const kind = identityKindOf(channel);
     const r = await upsertIdentity(tx, {
-      brandId, channelKind: typeof channel.settings.identityKind === 'string' ? channel.settings.identityKind : channel.kind, externalId: m.author.externalId, handle: m.author.handle ?? null,
+      brandId, channelKind: kind, externalId: m.author.externalId, handle: m.author.handle ?? null,
       displayName: m.author.displayName ?? null, followers: m.author.followers ?? null, email: m.author.email ?? null,
-    });
+    }, knownIdentity(batch, brandId, kind, m.author.externalId));
+    noteIdentity(batch, r.identity);
     identity = r.identity;
     newContact = r.created;
     // A contact created just now has no merge pointer and no conversations yet: nothing to look up.
-    if (!newContact) facts = await contactFacts(tx, brandId, r.identity.contact_id, sentAt);
+    if (!newContact) {
+      const known = takeFacts(batch, brandId, r.identity.contact_id);
+      facts = known === undefined ? await contactFacts(tx, brandId, r.identity.contact_id, sentAt) : known;
+    }
     contactId = newContact ? r.identity.contact_id : facts?.id ?? await resolveContactId(tx, brandId, r.identity.contact_id);
     if (!conversationId && !newContact) conversationId = facts ? facts.openConversationId ?? undefined : await findOpenForContact(tx, brandId, contactId);
   }
 
   let reopened = false;
-  let conv: ConversationRow | undefined = conversationId ? await lockConversation(tx, brandId, conversationId) : undefined;
+  let conv: ConversationRow | undefined = conversationId ? takeConversation(batch, brandId, conversationId) ?? await lockConversation(tx, brandId, conversationId) : undefined;
   if (!conv && !contactId) return null;
   const created = !conv;
 
@@ -116,15 +125,28 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
     uow.record({ brandId, actorType: 'channel', actorId: channel.id, action: 'conversation.created', subjectType: 'conversation', subjectId: conv.id, after: { contactId, channelId: channel.id }, at: now });
   }
 
-  const message = await tx.insertInto('messages').values({
-    brand_id: brandId, conversation_id: conv.id, channel_id: channel.id, direction: m.direction, visibility: m.visibility,
+  // The message and its thread keys in one statement (the keys' insert rides along as a CTE).
+  const keys = [...new Set([m.providerMessageId, m.threadKey ?? ''].filter(Boolean))];
+  const into = conv.id;
+  const row = {
+    brand_id: brandId, conversation_id: into, channel_id: channel.id, direction: m.direction, visibility: m.visibility,
     author_identity_id: identity?.id ?? null, text: m.text, provider_message_id: m.providerMessageId,
     provider_thread_id: m.threadKey ?? null, reply_to_provider_id: m.replyToProviderId ?? null, author_followers: m.author.followers ?? null,
     attachments: JSON.stringify(m.attachments ?? []), raw: JSON.stringify(input.raw ?? null),
     triage: classification ? JSON.stringify(classification.labels) : null, sent_at: sentAt,
-    delivery_status: inbound ? null : 'sent',
-  }).returningAll().executeTakeFirstOrThrow();
-  await addThreadKeys(tx, brandId, channel.id, conv.id, [m.providerMessageId, m.threadKey ?? '']);
+    delivery_status: inbound ? null : 'sent' as const,
+  };
+  const message = keys.length === 0
+    ? await tx.insertInto('messages').values(row).returningAll().executeTakeFirstOrThrow()
+    : await tx
+      .with('thread_keys', (db) => db.insertInto('conversation_threads')
+        .values(keys.map((k) => ({ brand_id: brandId, channel_id: channel.id, thread_key: k, conversation_id: into })))
+        .onConflict((oc) => oc.columns(['channel_id', 'thread_key']).doNothing()).returning('thread_key'))
+      .insertInto('messages').values(row).returningAll().executeTakeFirstOrThrow();
+  noteMessage(batch, channel.id, m.providerMessageId);
+  noteThreadKeys(batch, channel.id, conv.id, keys);
+  touchContact(batch, brandId, conv.contact_id);
+  if (contactId && contactId !== conv.contact_id) touchContact(batch, brandId, contactId);
 
   if (inbound && conv.status === 'resolved') {
     reopened = true;

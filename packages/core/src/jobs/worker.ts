@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type DB, type Kysely } from '@earshot/db';
-import { UnitOfWork, runAfterCommit } from '../shared/unit-of-work';
+import { BatchState, UnitOfWork, runAfterCommit } from '../shared/unit-of-work';
 import { flushAudit } from '../audit/audit.repository';
 import { backoffMs } from './job.queue';
 import { PermanentJobError, RetryAt, type JobDefinition, type JobRow } from './job.types';
@@ -125,7 +125,7 @@ export class Worker {
         order by run_at, id limit ${limit}
         for update skip locked`.execute(tx)).rows;
       if (jobs.length === 0) return 0;
-      root = new UnitOfWork(tx).enableReadCache();
+      root = new UnitOfWork(tx, null, savepoints ? null : new BatchState()).enableReadCache();
       const kinds = new Map<string, JobRow[]>();
       for (const job of jobs) kinds.set(job.name, [...(kinds.get(job.name) ?? []), job]);
       for (const [name, rows] of kinds) {
@@ -136,6 +136,7 @@ export class Worker {
       for (const job of jobs) {
         const def = this.#defs.get(job.name);
         if (!def || def.mode !== 'transactional') continue;
+        root.batch?.handling(job.name);
         if (!savepoints) {
           const child = root.child(tx);
           try {
@@ -163,6 +164,10 @@ export class Worker {
         const def = this.#defs.get(name);
         const rows = doneJobs.filter((j) => j.name === name);
         if (def?.mode === 'transactional' && def.afterBatch && rows.length > 0) await def.afterBatch(rows, root);
+      }
+      // The batch's collected writes (SLA job upserts, cursors); a failure there reruns it with savepoints.
+      if (root.batch) {
+        try { await root.batch.flush(); } catch (err) { throw new RetryWithSavepoints(err); }
       }
       const done = doneJobs.map((j) => j.id);
       if (done.length > 0) {

@@ -1,4 +1,4 @@
-import { pickAgent, type ChannelKind, type PickAgentResult } from '@earshot/domain';
+import { pickAgent, withLoad, type AgentCandidate, type ChannelKind, type PickAgentResult } from '@earshot/domain';
 import type { EventBus } from '../events/event-bus';
 import type { ConversationRow } from '../conversations/conversation.repository';
 import { updateConversation } from '../conversations/conversation.repository';
@@ -15,9 +15,48 @@ export interface AutoAssignInput {
   excludeAgentId?: string | null;
   /** Sticky: prefer the contact's previous agent. Off for reassignment away from an agent. */
   sticky?: boolean;
+  /** Do not write the assignee: the caller writes it with its own changes to the conversation. */
+  deferWrite?: boolean;
   actorId: string;
   now: Date;
   bus: EventBus;
+}
+
+/** One pool's cursor and candidates, locked once per worker batch and kept current in memory. */
+interface Pool { lastAgentId: string | null; saved: string | null; agents: AgentCandidate[] }
+
+/**
+ * The pool's round-robin cursor and its candidates' membership rows, locked. Inside a worker batch
+ * they are locked and counted once, the batch's own assignments are added to the counts here, and
+ * the cursor is written once at the end; the locks are held until the batch commits either way, so
+ * a concurrent assignment still sees every one of them.
+ */
+async function lockPool(uow: UnitOfWork, brandId: string, teamId: string | null): Promise<Pool> {
+  const scope = teamId ?? 'brand';
+  const key = `pool:${brandId}:${scope}`;
+  const batch = uow.batch;
+  const known = batch?.get<Pool>(key);
+  if (known) return known;
+  const lastAgentId = await lockCursor(uow.tx, brandId, scope);
+  const pool: Pool = { lastAgentId, saved: lastAgentId, agents: await loadCandidates(uow.tx, brandId, teamId, { lock: true }) };
+  if (batch) {
+    batch.set(key, pool);
+    batch.set(`pools:${brandId}`, [...batch.get<Pool[]>(`pools:${brandId}`) ?? [], pool]);
+    batch.beforeCommit(key, async () => {
+      if (pool.lastAgentId !== pool.saved) await saveCursor(uow.tx, brandId, scope, pool.lastAgentId);
+    });
+  }
+  return pool;
+}
+
+/**
+ * Counts an assignment made in this batch in every pool of the brand the batch has locked (an
+ * agent can be in the brand's pool and in a team's), so the next pick sees the agent's new load.
+ */
+export function noteAssignment(uow: UnitOfWork, brandId: string, kind: ChannelKind, to: string, from: string | null): void {
+  for (const pool of uow.batch?.get<Pool[]>(`pools:${brandId}`) ?? []) {
+    pool.agents = pool.agents.map((a) => (a.id === to ? withLoad(a, kind, 1) : a.id === from ? withLoad(a, kind, -1) : a));
+  }
 }
 
 /**
@@ -28,20 +67,20 @@ export interface AutoAssignInput {
 export async function autoAssign(uow: UnitOfWork, input: AutoAssignInput): Promise<PickAgentResult> {
   const { tx } = uow;
   const c = input.conversation;
-  const scope = input.teamId ?? 'brand';
-  const lastAgentId = await lockCursor(tx, c.brand_id, scope);
-  let agents = await loadCandidates(tx, c.brand_id, input.teamId, { lock: true });
-  if (input.excludeAgentId) agents = agents.filter((a) => a.id !== input.excludeAgentId);
+  const pool = await lockPool(uow, c.brand_id, input.teamId);
+  const agents = input.excludeAgentId ? pool.agents.filter((a) => a.id !== input.excludeAgentId) : pool.agents;
   // Only an online agent can take it, so without one there is no previous agent worth looking up.
   const previousAgentId = input.sticky === false || !agents.some((a) => a.availability === 'online') ? null : await previousAgentOf(tx, c.brand_id, c.contact_id, c.id);
-  const r = pickAgent({ agents, channelKind: input.channelKind, skill: input.skill ?? null, previousAgentId, cursor: { lastAgentId } });
-  if (r.cursor.lastAgentId !== lastAgentId) await saveCursor(tx, c.brand_id, scope, r.cursor.lastAgentId);
+  const r = pickAgent({ agents, channelKind: input.channelKind, skill: input.skill ?? null, previousAgentId, cursor: { lastAgentId: pool.lastAgentId } });
+  pool.lastAgentId = r.cursor.lastAgentId;
+  if (!uow.batch && pool.lastAgentId !== pool.saved) await saveCursor(tx, c.brand_id, input.teamId ?? 'brand', pool.lastAgentId);
   if (r.agentId && r.agentId !== c.assignee_id) {
-    await updateConversation(tx, c.brand_id, c.id, { assignee_id: r.agentId });
-    uow.record({ brandId: c.brand_id, actorType: 'system', actorId: input.actorId, action: 'conversation.assigned', subjectType: 'conversation', subjectId: c.id, before: { assigneeId: c.assignee_id }, after: { assigneeId: r.agentId, reason: r.reason, explanation: r.explanation }, at: input.now });
+    const to = r.agentId;
+    noteAssignment(uow, c.brand_id, input.channelKind, to, c.assignee_id);
+    if (!input.deferWrite) await updateConversation(tx, c.brand_id, c.id, { assignee_id: to });
+    uow.record({ brandId: c.brand_id, actorType: 'system', actorId: input.actorId, action: 'conversation.assigned', subjectType: 'conversation', subjectId: c.id, before: { assigneeId: c.assignee_id }, after: { assigneeId: to, reason: r.reason, explanation: r.explanation }, at: input.now });
     const at = input.now.toISOString();
-    const agentId = r.agentId;
-    uow.onCommit(() => input.bus.publish({ type: 'conversation.assigned', brandId: c.brand_id, conversationId: c.id, userId: agentId, at, data: { assigneeId: agentId, reason: r.reason } }));
+    uow.onCommit(() => input.bus.publish({ type: 'conversation.assigned', brandId: c.brand_id, conversationId: c.id, userId: to, at, data: { assigneeId: to, reason: r.reason } }));
   }
   return r;
 }

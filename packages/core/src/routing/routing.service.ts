@@ -11,7 +11,7 @@ import { transact, type Executor, type UnitOfWork } from '../shared/unit-of-work
 import { hoursFor } from '../sla/sla.repository';
 import { queueTemplateReply } from './auto-reply';
 import { REPEAT_CONVERSATION_DAYS } from '../ingest/contact-facts';
-import { autoAssign } from './auto-assign';
+import { autoAssign, noteAssignment } from './auto-assign';
 import { effectiveChannelKind } from './channel-kind';
 import { buildFacts } from './routing.facts';
 import { countPriorConversations, insertRuleSet, latestRuleSet, loadCandidates, teamsOf } from './routing.repository';
@@ -124,9 +124,12 @@ export class RoutingService {
 
     let assignment: RoutingRecord['assignment'] = null;
     if (a.assign && !current.assignee_id && current.status !== 'resolved') {
-      const r = await this.#assign(uow, current, channelKind, a, now, !ctx.newContact);
+      const r = await this.#assign(uow, current, channelKind, a, now, !ctx.newContact, opts.deferWrite ?? false);
       assignment = { agentId: r.agentId, reason: r.reason, explanation: r.explanation };
-      if (r.agentId) current = { ...current, assignee_id: r.agentId };
+      if (r.agentId) {
+        current = { ...current, assignee_id: r.agentId };
+        if (opts.deferWrite) set.assignee_id = r.agentId;
+      }
     }
     // Only on a new conversation: it was inserted with its counters, so ctx.pending holds none that this would race.
     if (ctx.created && a.acknowledgeTemplateId) {
@@ -168,18 +171,19 @@ export class RoutingService {
     return t ? { teamId: t.id, explanation: `team ${t.name} (skill ${skill})` } : { teamId: null, explanation: `no team has the skill ${skill}` };
   }
 
-  async #assign(uow: UnitOfWork, conv: ConversationRow, channelKind: ChannelKind, a: RoutingActions, now: Date, sticky: boolean): Promise<PickAgentResult> {
+  async #assign(uow: UnitOfWork, conv: ConversationRow, channelKind: ChannelKind, a: RoutingActions, now: Date, sticky: boolean, deferWrite: boolean): Promise<PickAgentResult> {
     const target = a.assign;
     if (target?.mode === 'agent') {
       const agent = (await loadCandidates(uow.tx, conv.brand_id, null)).find((x) => x.id === target.agentId);
       if (!agent || !canTakeConversation(agent, channelKind)) {
         return { agentId: null, reason: 'all_at_capacity', explanation: `left unassigned: agent ${target.agentId} is not online or is at capacity`, cursor: { lastAgentId: null } };
       }
-      await updateConversation(uow.tx, conv.brand_id, conv.id, { assignee_id: agent.id });
+      if (!deferWrite) await updateConversation(uow.tx, conv.brand_id, conv.id, { assignee_id: agent.id });
+      noteAssignment(uow, conv.brand_id, channelKind, agent.id, null);
       uow.record({ brandId: conv.brand_id, actorType: 'system', actorId: ACTOR_ID, action: 'conversation.assigned', subjectType: 'conversation', subjectId: conv.id, before: { assigneeId: null }, after: { assigneeId: agent.id, reason: 'rule' }, at: now });
       return { agentId: agent.id, reason: 'most_free_capacity', explanation: `assigned to ${agent.id} by rule`, cursor: { lastAgentId: null } };
     }
-    return autoAssign(uow, { conversation: conv, channelKind, teamId: conv.team_id, skill: target?.mode === 'auto' ? target.skill ?? null : null, sticky, actorId: ACTOR_ID, now, bus: this.bus });
+    return autoAssign(uow, { conversation: conv, channelKind, teamId: conv.team_id, skill: target?.mode === 'auto' ? target.skill ?? null : null, sticky, deferWrite, actorId: ACTOR_ID, now, bus: this.bus });
   }
 
   /** Auto-assignment for a conversation already locked by the caller (transfer, SLA escalation). */

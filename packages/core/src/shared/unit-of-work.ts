@@ -28,6 +28,60 @@ export class ReadCache {
   }
 }
 
+/**
+ * Rows a worker batch read up front for all its jobs (dedupe, identities, thread keys, contact
+ * facts, locked conversations) and writes it collects for one statement at the end (SLA job
+ * upserts, the round-robin cursor). Only a batch that runs without savepoints has one: a job rolled
+ * back to its savepoint could leave entries describing rows that no longer exist, so the retry runs
+ * every job on plain queries. The owner of an entry keeps it true for the rest of the batch.
+ */
+export class BatchState {
+  readonly #m = new Map<string, unknown>();
+  readonly #flush = new Map<string, () => Promise<void>>();
+  readonly #kinds = new Set<string>();
+
+  /** The worker names each job's kind before handling it. */
+  handling(kind: string): void {
+    this.#kinds.add(kind);
+  }
+
+  /** Whether only jobs of this kind have run in the batch so far (so no other kind changed what it read up front). */
+  onlyHandled(kind: string): boolean {
+    for (const k of this.#kinds) if (k !== kind) return false;
+    return true;
+  }
+
+  get<T>(key: string): T | undefined {
+    return this.#m.get(key) as T | undefined;
+  }
+
+  has(key: string): boolean {
+    return this.#m.has(key);
+  }
+
+  set<T>(key: string, value: T): void {
+    this.#m.set(key, value);
+  }
+
+  delete(key: string): void {
+    this.#m.delete(key);
+  }
+
+  /** Runs once at the end of the batch, before the audit entries are written (one per key). */
+  beforeCommit(key: string, fn: () => Promise<void>): void {
+    if (!this.#flush.has(key)) this.#flush.set(key, fn);
+  }
+
+  async flush(): Promise<void> {
+    // A flush may register another (an SLA escalation's reassignment saving its cursor).
+    while (this.#flush.size > 0) {
+      const [key, fn] = this.#flush.entries().next().value as [string, () => Promise<void>];
+      this.#flush.delete(key);
+      await fn();
+    }
+  }
+}
+
 export class UnitOfWork {
   readonly audit: AuditEntry[] = [];
   readonly afterCommit: (() => void)[] = [];
@@ -39,7 +93,7 @@ export class UnitOfWork {
    */
   #readCache: ReadCache | null;
 
-  constructor(readonly tx: Transaction<DB>, readCache: ReadCache | null = null) {
+  constructor(readonly tx: Transaction<DB>, readCache: ReadCache | null = null, readonly batch: BatchState | null = null) {
     this.#readCache = readCache;
   }
 
@@ -68,7 +122,7 @@ export class UnitOfWork {
 
   /** A child for one step that may be rolled back to a savepoint without losing the parent's work. */
   child(tx: Transaction<DB>): UnitOfWork {
-    return new UnitOfWork(tx, this.#readCache);
+    return new UnitOfWork(tx, this.#readCache, this.batch);
   }
 
   adopt(child: UnitOfWork): void {

@@ -1,6 +1,6 @@
 import { sql } from '@earshot/db';
 import type { Clock } from '../shared/clock';
-import type { Executor } from '../shared/unit-of-work';
+import type { Executor, UnitOfWork } from '../shared/unit-of-work';
 
 export const JOB_SLA_EVALUATE = 'sla.evaluate';
 export const slaJobKey = (conversationId: string) => `sla:${conversationId}`;
@@ -12,13 +12,43 @@ export const slaJobKey = (conversationId: string) => `sla:${conversationId}`;
  * simulated clock (replay, tests) never makes a job due early; `payload.dueAt` keeps the clock's time.
  */
 export async function scheduleSlaEvaluation(ex: Executor, brandId: string, conversationId: string, dueAt: Date, clock: Clock): Promise<void> {
-  const runAt = new Date(Date.now() + Math.max(0, dueAt.getTime() - clock.now().getTime()));
-  const payload = JSON.stringify({ conversationId, dueAt: dueAt.toISOString() });
+  await upsertSlaJobs(ex, [slaJob(brandId, conversationId, dueAt, clock)]);
+}
+
+interface SlaJob { brandId: string; conversationId: string; dueAt: Date; runAt: Date }
+
+function slaJob(brandId: string, conversationId: string, dueAt: Date, clock: Clock): SlaJob {
+  return { brandId, conversationId, dueAt, runAt: new Date(Date.now() + Math.max(0, dueAt.getTime() - clock.now().getTime())) };
+}
+
+async function upsertSlaJobs(ex: Executor, jobs: SlaJob[]): Promise<void> {
+  if (jobs.length === 0) return;
+  // In key order, so two batches upserting the same conversations take the key locks in one order.
+  const rows = [...jobs].sort((a, b) => (slaJobKey(a.conversationId) < slaJobKey(b.conversationId) ? -1 : 1)).map((j) => sql`(
+    ${j.brandId}::uuid, ${JOB_SLA_EVALUATE}, ${JSON.stringify({ conversationId: j.conversationId, dueAt: j.dueAt.toISOString() })}::jsonb,
+    ${slaJobKey(j.conversationId)}, ${j.runAt}::timestamptz, 8)`);
   await sql`
     insert into jobs (brand_id, name, payload, key, run_at, max_attempts)
-    values (${brandId}::uuid, ${JOB_SLA_EVALUATE}, ${payload}::jsonb, ${slaJobKey(conversationId)}, ${runAt}::timestamptz, 8)
+    values ${sql.join(rows)}
     on conflict (key) where key is not null and state in ('queued', 'running')
     do update set run_at = excluded.run_at, payload = excluded.payload, attempts = 0, updated_at = now()`.execute(ex);
+}
+
+/**
+ * The same, in a unit of work: inside a worker batch the evaluations are collected (the latest per
+ * conversation wins, as a later upsert would) and written in one statement at the end of the batch.
+ */
+export async function scheduleSlaEvaluationIn(uow: UnitOfWork, brandId: string, conversationId: string, dueAt: Date, clock: Clock): Promise<void> {
+  const batch = uow.batch;
+  if (!batch) return scheduleSlaEvaluation(uow.tx, brandId, conversationId, dueAt, clock);
+  let pending = batch.get<Map<string, SlaJob>>('sla-jobs');
+  if (!pending) {
+    const jobs = new Map<string, SlaJob>();
+    pending = jobs;
+    batch.set('sla-jobs', jobs);
+    batch.beforeCommit('sla-jobs', () => upsertSlaJobs(uow.tx, [...jobs.values()]));
+  }
+  pending.set(conversationId, slaJob(brandId, conversationId, dueAt, clock));
 }
 
 /**

@@ -14,7 +14,7 @@ import { ReadCache, transact, type Executor, type UnitOfWork } from '../shared/u
 import { clockFor, columnsOf, NO_SLA, transitionKeys, type SlaColumns } from './sla.clock';
 import { buildSlaEvents, loadLogs, pendingAudit, PRIORITY_ACTION } from './sla.events';
 import { hoursFor, ownHours, ownPolicy, policyFor, saveHours, savePolicy, teamExists, type HoursInForce, type PolicyInForce } from './sla.repository';
-import { releaseJobKey, scheduleSlaEvaluation } from './sla.schedule';
+import { releaseJobKey, scheduleSlaEvaluation, scheduleSlaEvaluationIn } from './sla.schedule';
 
 const ACTOR_ID = 'sla';
 const LOCKED_RETRY_MS = 5_000;
@@ -104,7 +104,7 @@ export class SlaService {
     if (!c) return null;
     const raised = new Set(conv.sla_raised);
     const due = transitionKeys(c.clock).some((t) => !raised.has(t.key)) ? now : c.clock.nextEvaluationAt;
-    if (due) await scheduleSlaEvaluation(uow.tx, brandId, conversationId, due, this.clock);
+    if (due) await scheduleSlaEvaluationIn(uow, brandId, conversationId, due, this.clock);
     return c.clock;
   }
 
@@ -117,7 +117,7 @@ export class SlaService {
     const conv = await tx.selectFrom('conversations').selectAll().where('brand_id', '=', brandId).where('id', '=', conversationId).forUpdate().skipLocked().executeTakeFirst();
     if (!conv) {
       const exists = await tx.selectFrom('conversations').select('id').where('brand_id', '=', brandId).where('id', '=', conversationId).executeTakeFirst();
-      if (exists) await scheduleSlaEvaluation(tx, brandId, conversationId, new Date(now.getTime() + LOCKED_RETRY_MS), this.clock);
+      if (exists) await scheduleSlaEvaluationIn(uow, brandId, conversationId, new Date(now.getTime() + LOCKED_RETRY_MS), this.clock);
       return;
     }
     const c = await this.#liveCompute(uow, conv, now);
