@@ -1,7 +1,8 @@
 // `npm run bench -- inbox [--db postgres|pglite] [--conversations N] [--runs N] [--keep] [--url URL] [--plans FILE] [--only TEXT] [--json]`
 //
 // Generates N conversations (1 million by default) for one brand — contacts with identities, one
-// inbound message each (real customer texts) and an agent reply on a quarter, teams, assignees,
+// inbound message each (real customer texts; public, or 1 in 3 a DM; private on email) and an
+// agent reply on a quarter, teams, assignees,
 // tags, triage labels, SLA deadlines — plus a tenth as many for a second brand, with set-based
 // INSERT … SELECT over generate_series on one connection (secondary indexes are built after the
 // load, as a restore does). Then it times the inbox's list / filter / sort / search queries
@@ -24,7 +25,7 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 /** Progress on one line in a terminal, a line each in a log file. */
 const status = (s: string) => process.stderr.write(process.stderr.isTTY ? `\r${s.padEnd(100)}` : `${s}\n`);
 
-interface BrandData { brandId: string; prefix: string; channels: string[]; agents: string[]; teams: string[]; n: number }
+interface BrandData { brandId: string; prefix: string; channels: string[]; publicKinds: boolean[]; agents: string[]; teams: string[]; n: number }
 
 export default async function run(argv: string[]): Promise<void> {
   const a = parseArgs(argv, { db: 'postgres', conversations: '1000000', runs: '30', json: false, keep: false, plans: '', only: '' });
@@ -67,7 +68,7 @@ export default async function run(argv: string[]): Promise<void> {
       // agent0 is in the first team only, so "my teams" is a quarter of the queue.
       const teams: string[] = [];
       for (let t = 0; t < (nAgents ? 4 : 0); t++) teams.push((await core.admin.createTeam(actor, { name: `Team ${t}`, skills: [], memberIds: agents.filter((_, i) => i % 4 === t) })).id);
-      return { brandId: brand.id, prefix, channels, agents, teams, n };
+      return { brandId: brand.id, prefix, channels, publicKinds: kinds.map((k) => k !== 'email'), agents, teams, n };
     };
     const main = await seed('inbox', 'Inbox Co', 20, ['x', 'facebook', 'api', 'email'], total, 'a');
     // A second brand whose rows interleave in time with the first: every query must stay within its own brand.
@@ -103,6 +104,10 @@ async function timeQueries(h: DbHandle, brandId: string, me: string | null, agen
     ['view unassigned', { view: 'unassigned' }],
     ['view my teams', { view: 'my_teams' }],
     ['view needs response', { view: 'needs_response' }],
+    ['view mentions needing response', { view: 'mentions_needing_response' }],
+    ['mentions needing response, sort waiting', { view: 'mentions_needing_response', sort: 'waiting' }],
+    ['mentions needing response, sort sla_due', { view: 'mentions_needing_response', sort: 'sla_due' }],
+    ['mentions needing response, sort priority', { view: 'mentions_needing_response', sort: 'priority' }],
     ['view breaching soon (sort sla_due)', { view: 'all', sort: 'sla_due' }],
     ['page 2 via cursor (sla_due)', { sort: 'sla_due', cursor: firstDue.nextCursor ?? undefined }],
     ['sort waiting', { sort: 'waiting' }],
@@ -236,10 +241,10 @@ async function generate(h: DbHandle, kind: string, brands: BrandData[], texts: s
 async function insertConversations(cx: Db, b: BrandData, start: number, end: number, contacts: number, nTexts: number): Promise<void> {
   const agents = b.agents.length ? b.agents : [null];
   const teams = b.teams.length ? b.teams : [null];
-  await sql`insert into conversations (id, brand_id, contact_id, channel_id, status, priority, team_id, assignee_id, subject, preview, tags, needs_response, triage,
+  await sql`insert into conversations (id, brand_id, contact_id, channel_id, status, priority, team_id, assignee_id, subject, preview, tags, needs_response, last_inbound_public, triage,
       first_reply_at, waiting_since, last_activity_at, last_inbound_at, resolved_at, message_count, created_at,
       sla_policy, sla_state, sla_first_response_due_at, sla_next_response_due_at, sla_resolution_due_at, sla_next_evaluation_at, sla_first_response_breached)
-    select s.id, s.brand_id, s.contact_id, s.channel_id, s.status, s.priority, s.team_id, s.assignee_id, '', s.preview, s.tags, s.needs_response, s.triage,
+    select s.id, s.brand_id, s.contact_id, s.channel_id, s.status, s.priority, s.team_id, s.assignee_id, '', s.preview, s.tags, s.needs_response, s.last_inbound_public, s.triage,
       s.first_reply_at, case when s.status = 'open' then s.last_activity_at end, s.last_activity_at, s.last_activity_at, case when s.status = 'resolved' then s.last_activity_at end,
       case when s.first_reply_at is null then 1 else 2 end, s.created_at,
       case when s.no_policy then null else 'default' end,
@@ -259,6 +264,8 @@ async function insertConversations(cx: Db, b: BrandData, start: number, end: num
       from (
         select g, md5(${b.prefix} || 'v' || g)::uuid as id, ${b.brandId}::uuid as brand_id, md5(${b.prefix} || 'c' || (g % ${contacts}))::uuid as contact_id,
           (${b.channels}::uuid[])[1 + g % ${b.channels.length}] as channel_id,
+          -- public posts and comments, 1 in 3 a DM (g / 7: independent of the status and labels); email is private
+          (${b.publicKinds}::boolean[])[1 + g % ${b.channels.length}] and (g / 7) % 3 <> 0 as last_inbound_public,
           (array['resolved','resolved','resolved','resolved','resolved','resolved','open','pending','snoozed','resolved'])[1 + g % 10] as status,
           (array['normal','normal','normal','low','high','urgent'])[1 + (g / 2) % 6] as priority,
           (${teams}::uuid[])[1 + (g / 7) % ${teams.length}] as team_id,
@@ -278,11 +285,11 @@ async function insertConversations(cx: Db, b: BrandData, start: number, end: num
         case when (x0.g / 10) % 4 = 1 then x0.last_activity_at - ((x0.g * 31) % 86400) * interval '1 second' + interval '10 minutes' end as first_reply_at) x
     ) s`.execute(cx);
   await sql`insert into messages (brand_id, conversation_id, channel_id, direction, visibility, kind, text, provider_message_id, sent_at, created_at)
-    select c.brand_id, c.id, c.channel_id, 'inbound', 'public', 'message', t.t, ${b.prefix} || '-pm-' || g, c.created_at, c.created_at
+    select c.brand_id, c.id, c.channel_id, 'inbound', case when c.last_inbound_public then 'public' else 'private' end, 'message', t.t, ${b.prefix} || '-pm-' || g, c.created_at, c.created_at
     from generate_series(${start}::int, ${end}::int) g join bench_texts t on t.i = g % ${nTexts}
     join conversations c on c.id = md5(${b.prefix} || 'v' || g)::uuid`.execute(cx);
   await sql`insert into messages (brand_id, conversation_id, channel_id, direction, visibility, kind, text, author_user_id, sent_at, created_at)
-    select c.brand_id, c.id, c.channel_id, 'outbound', 'public', 'message', 'Sorry to hear that. Could you send us a DM with your booking number? We will look into it.', c.assignee_id, c.first_reply_at, c.first_reply_at
+    select c.brand_id, c.id, c.channel_id, 'outbound', case when c.last_inbound_public then 'public' else 'private' end, 'message', 'Sorry to hear that. Could you send us a DM with your booking number? We will look into it.', c.assignee_id, c.first_reply_at, c.first_reply_at
     from generate_series(${start}::int, ${end}::int) g join conversations c on c.id = md5(${b.prefix} || 'v' || g)::uuid
     where c.first_reply_at is not null`.execute(cx);
 }

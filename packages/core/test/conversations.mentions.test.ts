@@ -92,6 +92,7 @@ describeEachDb('inbox view "Mentions needing response": public, open, triage say
       cursor = page.nextCursor;
     }
     expect(pages).toEqual([conv.ann, conv.eve]); // waiting longest first
+    for (const sort of ['recent', 'priority', 'sla_due'] as const) expect([sort, await mentions({ sort })]).toEqual([sort, [conv.ann, conv.eve].sort()]);
     expect(await mentions({ q: 'refund' })).toEqual([conv.ann]);
     expect(await mentions({ assigneeId: b.agentId })).toEqual([]);
     const theirs = { ...systemActor(other.brandId), type: 'user' as const, id: other.agentId, userId: other.agentId, role: 'agent' as const };
