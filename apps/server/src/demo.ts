@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomToken, systemActor, type Core } from '@earshot/core';
 import { progress } from './progress';
+import { seedDemoArticles } from './demo-articles';
 
 export const DEMO_BRAND = { slug: 'demo', name: 'Earshot Demo', timezone: 'America/New_York' };
 export const TWCS_SAMPLE = fileURLToPath(new URL('../../../data/twcs/twcs.csv', import.meta.url));
@@ -11,7 +12,8 @@ export interface DemoResult { brandId: string; email: string; password: string |
 
 /**
  * First start: a demo brand, an admin whose credentials are printed (and kept in the data folder,
- * mode 0600), a generic API channel, and the TWCS sample imported as demo conversations.
+ * mode 0600), a generic API channel, help articles for the sample's common questions, and the TWCS
+ * sample imported as demo conversations.
  */
 export async function seedDemo(core: Core, opts: { dataDir: string; adminEmail?: string | undefined; adminPassword?: string | undefined; importSample?: boolean }): Promise<DemoResult> {
   const { brand } = await core.admin.ensureBrand(DEMO_BRAND);
@@ -35,6 +37,8 @@ export async function seedDemo(core: Core, opts: { dataDir: string; adminEmail?:
     api = created.channel;
     writeFileSync(apiSecretFile, `channel: ${api.id}\nsecret: ${created.secret ?? ''}\n`, { mode: 0o600 });
   }
+
+  await seedDemoArticles(core, brand.id);
 
   let imported = 0;
   if (opts.importSample !== false && existsSync(TWCS_SAMPLE)) {

@@ -51,7 +51,8 @@ afterAll(async () => {
 const rows = async (): Promise<string> => (await sql<{ n: string }>`select concat_ws(',',
   (select count(*) from inbound_events), (select count(*) from jobs), (select count(*) from audit_events),
   (select count(*) from messages), (select count(*) from conversations), (select count(*) from contacts),
-  (select count(*) from users), (select count(*) from api_tokens), (select count(*) from channels), (select count(*) from teams)) as n`.execute(t.core.db)).rows[0]?.n ?? '';
+  (select count(*) from users), (select count(*) from api_tokens), (select count(*) from channels), (select count(*) from teams),
+  (select count(*) from kb_articles)) as n`.execute(t.core.db)).rows[0]?.n ?? '';
 
 /** The invariant for one request: never a 5xx; a refusal carries an EARSHOT_* code and stores nothing. */
 let snapshot: string | null = null;
@@ -184,6 +185,37 @@ it('every protected route: garbage params, query strings and bodies are refused'
       ...(hasBody ? { payload } : {}),
     }));
   }), { numRuns: 2600 });
+}, 600_000);
+
+it('public article page: any brand and slug shows the published article or a 404 page, never a 5xx or a draft', async () => {
+  const actor = { ...systemActor(b.brandId), userId: b.adminId };
+  await t.core.kb.create(actor, { title: 'Fuzz article', slug: 'fuzz-article', body: 'published text', status: 'published' });
+  await t.core.kb.create(actor, { title: 'Fuzz draft', slug: 'fuzz-draft', body: 'draft text' });
+  const segment = fc.oneof(
+    fc.constantFrom(b.slug, b.brandId, 'fuzz-article', 'fuzz-draft', 'FUZZ-Article', '..', '%00', '%2e%2e', '%2F', '%ZZ', ''),
+    fc.string({ maxLength: 120 }).map(encodeURIComponent), fc.uuid(),
+  );
+  const query = fc.dictionary(fc.string({ maxLength: 10 }), fc.string({ maxLength: 30 }), { maxKeys: 3 });
+  let shown = 0;
+  await fc.assert(fc.asyncProperty(segment, segment, query, async (brand, slug, q) => {
+    const qs = new URLSearchParams(q).toString();
+    const res = await app.inject({ method: 'GET', url: `/kb/${brand}/${slug}${qs ? `?${qs}` : ''}` });
+    answered++;
+    expect(res.statusCode, res.body).toBeLessThan(500);
+    if (res.statusCode === 200) {
+      shown++;
+      expect([b.slug, b.brandId]).toContain(decodeURIComponent(brand).toLowerCase());
+      expect(decodeURIComponent(slug).toLowerCase()).toBe('fuzz-article');
+      expect(res.body).toContain('published text');
+      expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+      return;
+    }
+    rejected++;
+    expect(res.body).not.toContain('draft text');
+    if (String(res.headers['content-type']).includes('text/html')) expect(res.statusCode).toBe(404);
+    else expect(res.json<{ error: { code: string } }>().error.code).toMatch(/^EARSHOT_[A-Z_]+$/);
+  }), { numRuns: 800 });
+  expect(shown).toBeGreaterThan(0);
 }, 600_000);
 
 it('email and feed parsers: arbitrary input parses or is refused with a validation error', async () => {

@@ -77,6 +77,13 @@ const requires: Record<string, { perm: Permission | null; params?: Record<string
   'PATCH /api/v1/incidents/:id': { perm: 'conversation:update', params: { id: 'incident' }, body: { title: 'Outage (renamed)' } },
   'POST /api/v1/conversations/:id/incidents': { perm: 'conversation:update', params: { id: 'conversation' }, body: { title: 'Linked outage' } },
   'DELETE /api/v1/conversations/:id/incidents/:incidentId': { perm: 'conversation:update', params: { id: 'conversation', incidentId: 'incident' } },
+  'GET /api/v1/kb/articles': { perm: 'kb:read', query: '?q=wifi' },
+  'POST /api/v1/kb/articles': { perm: 'kb:manage', body: { title: 'Another article', body: 'text' } },
+  'GET /api/v1/kb/articles/:id': { perm: 'kb:read', params: { id: 'article' } },
+  'PATCH /api/v1/kb/articles/:id': { perm: 'kb:manage', params: { id: 'article' }, body: { body: 'Restart the router, then wait two minutes.' } },
+  'DELETE /api/v1/kb/articles/:id': { perm: 'kb:manage', params: { id: 'article2' } },
+  'POST /api/v1/kb/preview': { perm: 'kb:manage', body: { body: '**bold**' } },
+  'GET /api/v1/conversations/:id/kb-suggestions': { perm: 'kb:read', params: { id: 'conversation' } },
 };
 // Not walked: the event stream never ends (its permission is checked in isolation.test.ts) and
 // sign-out ends the session the walk uses (checked in errors.test.ts).
@@ -99,6 +106,9 @@ beforeAll(async () => {
   const token = await t.core.auth.createToken({ ...actor, userId: b.adminId }, { name: 'victim', scopes: ['conversation:read'] });
   const canned = await t.core.canned.create({ ...actor, userId: b.adminId }, { title: 'Canned', text: 'canned text' });
   const [incident] = await t.core.incidents.link({ ...actor, userId: b.adminId }, convs[0]?.id ?? '', { title: 'Outage' });
+  const article = await t.core.kb.create({ ...actor, userId: b.adminId }, { title: 'Wifi keeps dropping', body: 'Restart the router.', status: 'published' });
+  const article2 = await t.core.kb.create({ ...actor, userId: b.adminId }, { title: 'To be deleted', body: 'x' });
+  Object.assign(ids, { article: article.id, article2: article2.id });
   Object.assign(ids, { conversation: convs[0]?.id, contact: convs[0]?.contact_id, contact2: convs[1]?.contact_id, message: note.id, target: target.id, team: team.id, token: token.id, canned: canned.id, channel: b.apiChannelId, incident: incident?.id ?? '' });
   sessions.set('viewer', await login(t.app, b.emails.viewer, b.password));
   sessions.set('agency_agent', await login(t.app, b.emails.agency, b.password));

@@ -137,6 +137,11 @@ describeEachDb('knowledge base: articles, search, public page, suggestions', (ki
     await expect(t.core.kb.publicArticle('kb-beta', 'errors-at-online-check-in')).rejects.toMatchObject({ code: 'EARSHOT_NOT_FOUND' });
     await expect(t.core.kb.publicArticle(b.brandId, 'errors-at-online-check-in')).rejects.toMatchObject({ code: 'EARSHOT_NOT_FOUND' });
     await expect(t.core.kb.publicArticle('kb-beta', betaDraft.slug)).rejects.toMatchObject({ code: 'EARSHOT_NOT_FOUND' });
+    // Anything that is not a brand reference and a slug is not found, before any query (PostgreSQL refuses NUL in text).
+    for (const [brand, slug] of [['\u0000', 'x'], ['kb-alpha', '\u0000'], ['kb-alpha', ''], ['', 'errors-at-online-check-in'], ['kb-alpha', 'errors at online'], ['kb-alpha/..', 'x']]) {
+      await expect(t.core.kb.publicArticle(brand ?? '', slug ?? '')).rejects.toMatchObject({ code: 'EARSHOT_NOT_FOUND' });
+    }
+    expect((await t.core.kb.publicArticle('KB-Alpha', 'Errors-At-Online-Check-In')).title).toBe('Errors at online check-in');
     await t.core.kb.remove(adminB, betaDraft.id);
   });
 

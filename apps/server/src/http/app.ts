@@ -63,6 +63,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     http: { connectionsCheckingInterval: opts.timeouts?.check ?? 5_000 },
     routerOptions: { maxParamLength: 200 },
     logController: new LogController({ disableRequestLogging: true }),
+    // A malformed URL (`/kb/x/%ZZ`) is refused by the router before any handler: same coded 400.
+    frameworkErrors: (err, req, reply) => errorHandler(err, req, reply),
   }).withTypeProvider<ZodTypeProvider>();
 
   const routeTable: RouteInfo[] = [];

@@ -9,7 +9,8 @@ export function securityHeaders(app: FastifyInstance): void {
     reply.header('x-frame-options', 'DENY');
     reply.header('cross-origin-opener-policy', 'same-origin');
     reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=()');
-    reply.header('content-security-policy', [
+    // A route that sets its own, stricter policy keeps it (the public knowledge-base page).
+    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', [
       "default-src 'self'",
       // Swagger UI needs inline styles and its own inline init script.
       docs ? "script-src 'self' 'unsafe-inline'" : "script-src 'self'",

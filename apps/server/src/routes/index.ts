@@ -11,13 +11,14 @@ import { eventRoutes } from './events.routes';
 import { ingestRoutes } from './ingest.routes';
 import { mentionRoutes } from './mentions.routes';
 import { incidentRoutes } from './incidents.routes';
+import { kbRoutes } from './kb.routes';
 import type { RouteDeps } from './shared';
 import { systemRoutes } from './system.routes';
 import { routingRoutes } from './routing.routes';
 import { triageRoutes } from './triage.routes';
 
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, channelRoutes, webchatRoutes, auditRoutes, eventRoutes, deskRoutes, routingRoutes, triageRoutes, mentionRoutes, incidentRoutes]) {
+  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, channelRoutes, webchatRoutes, auditRoutes, eventRoutes, deskRoutes, routingRoutes, triageRoutes, mentionRoutes, incidentRoutes, kbRoutes]) {
     await routes(app, deps);
   }
 }

@@ -22,6 +22,9 @@ export interface KbListQuery { q?: string | undefined; status?: KbArticleStatus 
 
 export interface PublicArticle { brandName: string; brandSlug: string; title: string; html: string; tags: string[]; updatedAt: string; publishedAt: string }
 
+// A brand slug (0001: ^[a-z0-9][a-z0-9-]{1,62}$) or a brand id.
+const BRAND_REF_RE = /^(?:[a-z0-9][a-z0-9-]{1,62}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
 const notFound = (field = 'params.id') => new EarshotError('EARSHOT_NOT_FOUND', 'article not found', { field });
 
 /** The public page of an article (the link an agent puts in a reply). */
@@ -166,7 +169,11 @@ export class KbService {
 
   /** A published article's public page, by brand slug (or id) and article slug; anything else is not found. */
   async publicArticle(brandRef: string, slug: string): Promise<PublicArticle> {
-    const r = await findPublished(this.db, brandRef.toLowerCase(), slug.toLowerCase());
+    const brand = brandRef.toLowerCase();
+    const article = slug.toLowerCase();
+    // Only what a brand slug or id and an article slug can look like reaches the database.
+    if (!BRAND_REF_RE.test(brand) || !SLUG_RE.test(article) || article.length > 100) throw notFound('params.slug');
+    const r = await findPublished(this.db, brand, article);
     if (!r?.published_at) throw notFound('params.slug');
     return { brandName: r.brand_name, brandSlug: r.brand_slug, title: r.title, html: renderMarkdown(r.body), tags: r.tags, updatedAt: r.updated_at.toISOString(), publishedAt: r.published_at.toISOString() };
   }
