@@ -5,7 +5,7 @@ import type { Permission } from '../api/types';
 import { useSession } from '../app/session';
 import { Badge, Button, Empty, ErrorNote, Skeleton, timeAgo } from '../ui/ui';
 
-const SCOPES: Permission[] = ['conversation:read', 'conversation:reply', 'conversation:note', 'conversation:update', 'conversation:assign', 'contact:read', 'contact:update', 'audit:read', 'analytics:read'];
+const SCOPES: Permission[] = ['conversation:read', 'conversation:reply', 'conversation:note', 'conversation:update', 'conversation:assign', 'contact:read', 'contact:update', 'audit:read', 'analytics:read', 'kb:read'];
 
 export function TokensAdmin() {
   const { can } = useSession();

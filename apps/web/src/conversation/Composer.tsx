@@ -9,6 +9,7 @@ import { channelLimit, fillVariables, splitThread, weightedLength, withSignature
 import { findingLabel, scanPersonalData, toneWarning } from './guard';
 import { insertMention, matchUsers, mentionedIn, mentionQuery } from './mentions';
 import { MentionPicker } from './MentionPicker';
+import { KbSuggestions } from './KbSuggestions';
 
 type Mode = 'public' | 'private' | 'note';
 const newKey = () => crypto.randomUUID();
@@ -77,6 +78,19 @@ export function Composer({ conversation: c, onTyping }: { conversation: Conversa
     setText((t) => (t.trim() ? `${t.trimEnd()} ${filled}` : filled));
   };
 
+  // A knowledge-base link goes where the agent's cursor was, with a space on either side.
+  const insertSnippet = (snippet: string) => {
+    const at = Math.min(caret, text.length);
+    const before = text.slice(0, at);
+    const after = text.slice(at);
+    const next = `${before}${before && !/\s$/.test(before) ? ' ' : ''}${snippet}${after && !/^\s/.test(after) ? ' ' : ''}${after}`;
+    const end = next.length - after.length;
+    setText(next);
+    setCaret(end);
+    setSentNotice(null);
+    requestAnimationFrame(() => { box.current?.focus(); box.current?.setSelectionRange(end, end); });
+  };
+
   return (
     <form className={`composer mode-${mode}`} aria-label="Reply" onSubmit={(e) => { e.preventDefault(); send(); }}>
       <div className="composer-tabs" role="tablist" aria-label="Reply type">
@@ -94,6 +108,7 @@ export function Composer({ conversation: c, onTyping }: { conversation: Conversa
           </select>
         ) : null}
       </div>
+      {mode !== 'note' && can('kb:read') ? <KbSuggestions conversation={c} onInsert={insertSnippet} /> : null}
       <label className="sr-only" htmlFor="composer-text">{mode === 'note' ? 'Internal note' : `${mode} reply`}</label>
       <div className="composer-box">
         <textarea id="composer-text" ref={box} rows={4} value={text} placeholder={mode === 'note' ? 'Only your team sees this. @mention a colleague…' : mode === 'public' ? `Reply publicly on ${c.channel.name}…` : 'Reply privately (DM / email): the customer keeps the same thread…'}
