@@ -114,6 +114,20 @@ describeEachDb('inbox list: sorts, keyset pages, filters, search, one brand only
     expect(next).toEqual([...next].sort((x, y) => x - y));
   });
 
+  // Over every status these sorts read a page from the working set and one from the rest (two
+  // indexes, 0006/0007 and 0012) and merge them; the cursor must carry on across both halves.
+  for (const sort of ['priority', 'waiting', 'sla_due'] as const) {
+    it(`sort=${sort} over every status (a search without a status, or statuses of both halves): pages merge both halves in order`, async () => {
+      const ids = (cs: ConversationView[]) => cs.map((c) => c.id);
+      const expected = (pred: (r: Seeded) => boolean) => mine(pred).sort(EXPECTED[sort]).map((r) => r.id);
+      expect(ids(await all({ sort, q: 'flight' }))).toEqual(expected((r) => r.text.includes('flight')));
+      expect(ids(await all({ sort, status: ['open', 'pending', 'snoozed', 'resolved'] }))).toEqual(expected(() => true));
+      expect(ids(await all({ sort, status: ['pending', 'resolved'] }, 3))).toEqual(expected((r) => r.status === 'pending' || r.status === 'resolved'));
+      expect(ids(await all({ sort, status: ['snoozed', 'resolved'] }))).toEqual(expected((r) => r.status === 'snoozed' || r.status === 'resolved'));
+      expect(ids(await all({ sort, status: ['resolved'] }, 50))).toEqual(expected((r) => r.status === 'resolved'));
+    });
+  }
+
   it('filters: one status, tags by containment, channel kind, priority — each page holds only matches of this brand', async () => {
     expect((await all({ status: ['snoozed'] })).map((c) => c.id)).toEqual(mine((r) => r.status === 'snoozed').sort(EXPECTED.recent).map((r) => r.id));
     expect((await all({ tag: 'legal' })).map((c) => c.id)).toEqual(mine((r) => working(r) && r.tags.includes('legal')).sort(EXPECTED.recent).map((r) => r.id));

@@ -47,6 +47,12 @@ const WAITING = sql<Date>`coalesce(c.waiting_since, 'infinity'::timestamptz)`;
  */
 const SLA_DUE = sql<Date>`coalesce(least(c.sla_first_response_due_at, c.sla_next_response_due_at, c.sla_resolution_due_at), 'infinity'::timestamptz)`;
 
+// Spelled as the partial indexes' predicates (0006/0007 and 0012), so PostgreSQL can use them.
+const IN_WORKING_SET = sql`c.status in ('open', 'pending')`;
+const NOT_IN_WORKING_SET = sql`c.status not in ('open', 'pending')`;
+const spansWorkingAndOther = (status: readonly string[] | undefined) =>
+  !status || (status.some((s) => s === 'open' || s === 'pending') && status.some((s) => s !== 'open' && s !== 'pending'));
+
 interface Row {
   id: string; status: ConversationView['status']; priority: ConversationView['priority']; channel_id: string; channel_kind: string; channel_name: string;
   contact_id: string; contact_name: string | null; handle: string | null; followers: number | null; vip: boolean;
@@ -153,10 +159,17 @@ export async function listConversations(db: Executor, brandId: string, userId: s
   }
   const order = ascending ? sql`order by ${time} asc, c.id asc` : sql`order by ${rank} desc, ${time} desc, c.id desc`;
   const pageOrder = ascending ? sql`order by c.sort_time asc, c.id asc` : sql`order by c.sort_rank desc, c.sort_time desc, c.id desc`;
-  const rows = (await sql<Row>`${SELECT}, c.sort_rank, c.sort_time
-    from (select c.*, ${rank} as sort_rank, ${time} as sort_time from conversations c
-      where ${sql.join(where, sql` and `)} ${order} limit ${limit + 1}) c
-    ${DECORATE} ${pageOrder}`.execute(db)).rows;
+  const pick = (part: typeof where) => sql`select c.*, ${rank} as sort_rank, ${time} as sort_time from conversations c
+    where ${sql.join([...where, ...part], sql` and `)} ${order} limit ${limit + 1}`;
+  // These sorts are indexed over the working set (0006/0007) and over the other statuses (0012), not
+  // over both at once: across both, read a page from each half in its index's order and merge them.
+  // The statuses a page can hold; the mentions view's own predicate keeps it to open ones (merging
+  // with the other half there would walk an index for rows that cannot match).
+  const statuses = f.view === 'mentions_needing_response' ? ['open'] : status;
+  const chosen = sort !== 'recent' && spansWorkingAndOther(statuses)
+    ? sql`select * from ((${pick([IN_WORKING_SET])}) union all (${pick([NOT_IN_WORKING_SET])})) c ${pageOrder} limit ${limit + 1}`
+    : pick([]);
+  const rows = (await sql<Row>`${SELECT}, c.sort_rank, c.sort_time from (${chosen}) c ${DECORATE} ${pageOrder}`.execute(db)).rows;
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   const nextCursor = rows.length > limit && last
