@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { migrate, openDatabase } from '@earshot/db';
+import { migrate, openDatabase, sql } from '@earshot/db';
 import { Core, systemActor, verifyAuditChain } from '@earshot/core';
 import { freePort, spawnEarshot, stopEarshot, waitHealthy, waitWorker, type EarshotProcess } from '../../../bench/support/earshot-process';
 import { subscribeEvents } from '../../../bench/support/sse';
@@ -42,6 +42,8 @@ describe('database restart mid-run (private PostgreSQL cluster, serve + work)', 
     b = await seedBrand(core, 'restart');
     token = (await core.auth.createToken({ ...systemActor(b.brandId), userId: b.adminId }, { name: 'sse', scopes: ['conversation:read'] })).token;
     await core.bus.close();
+    // A checkpoint now, so the first crash recovery replays this test's deliveries, not the migrations.
+    await sql`checkpoint`.execute(h.db);
     await h.close();
   });
   afterAll(async () => {
