@@ -97,6 +97,8 @@ interface Opts { runs: number; json: boolean; kind: string; plans: string; only:
 async function timeQueries(h: DbHandle, brandId: string, me: string | null, agent5: string | null, o: Opts): Promise<void> {
   const first = await listConversations(h.db, brandId, me, {});
   const firstDue = await listConversations(h.db, brandId, me, { sort: 'sla_due' });
+  const ALL = ['open', 'pending', 'snoozed', 'resolved'] as ListFilters['status'];
+  const firstAllDue = await listConversations(h.db, brandId, me, { sort: 'sla_due', status: ALL });
   const queries: [string, ListFilters][] = [
     ['default list (open+pending, recent)', {}],
     ['page 2 via cursor (recent)', { cursor: first.nextCursor ?? undefined }],
@@ -128,6 +130,13 @@ async function timeQueries(h: DbHandle, brandId: string, me: string | null, agen
     ['search "flight delayed"', { q: 'flight delayed' }],
     ['search "flight", open+pending', { q: 'flight', status: ['open', 'pending'] }],
     ['search "flight", sort sla_due', { q: 'flight', sort: 'sla_due' }],
+    ['search "flight", sort waiting', { q: 'flight', sort: 'waiting' }],
+    ['search "flight", sort priority', { q: 'flight', sort: 'priority' }],
+    ['search rare word, sort sla_due', { q: 'mississippi', sort: 'sla_due' }],
+    ['every status, sort sla_due', { status: ALL, sort: 'sla_due' }],
+    ['every status, page 2 (sla_due)', { status: ALL, sort: 'sla_due', cursor: firstAllDue.nextCursor ?? undefined }],
+    ['every status, sort waiting', { status: ALL, sort: 'waiting' }],
+    ['every status, sort priority', { status: ALL, sort: 'priority' }],
   ];
   type Result = { name: string; p50: number; p99: number; rows: number; plan: string };
   const results: Result[] = [];
