@@ -236,4 +236,56 @@ describe('agent desk: teamwork flows in the browser', () => {
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(dana.errors).toEqual([]);
   });
+  it('filters the inbox by an open incident, from the incident\'s dialog or from Filters: a removable chip, kept in the address', async () => {
+    const TITLE = 'Depot flooded <b>again</b>';
+    const lee = { type: 'user' as const, id: s.users.agent2.id, userId: s.users.agent2.id, brandId: s.brandId, role: 'agent' as const };
+    // Nora is still linked to the (resolved) incident of the test above: this one is found by its title.
+    const incidentId = (await s.core.incidents.link(lee, conv.nora ?? '', { title: TITLE })).find((l) => l.title === TITLE)?.id ?? '';
+    expect(incidentId).not.toBe('');
+    await s.core.incidents.link(lee, conv.maria_work ?? '', { incidentId });
+    // A resolved conversation of the incident is listed too (every status, as in the incident's dialog).
+    await s.core.conversations.setStatus(lee, conv.maria_work ?? '', 'resolved');
+    const { page } = dana;
+    await openConversation(dana, conv.nora ?? '');
+    const rows = page.getByRole('listbox', { name: 'Conversations' }).getByRole('option');
+    const ids = async () => (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-conversation-id') ?? ''))).sort();
+    const chips = page.getByRole('list', { name: 'Active filters' }).getByRole('listitem');
+    const working = (await s.core.db.selectFrom('conversations').select('id').where('brand_id', '=', s.brandId).where('status', 'in', ['open', 'pending']).execute()).map((r) => r.id).sort();
+    expect(working).not.toContain(conv.maria_work);
+    await poll(ids).toEqual(working);
+
+    await page.getByLabel('Incidents', { exact: true }).getByRole('button', { name: TITLE, exact: true }).click();
+    await page.getByRole('dialog', { name: `Incident: ${TITLE}` }).getByRole('link', { name: 'Show all conversations of this incident in the inbox' }).click();
+    await page.waitForURL(`**/c/${conv.nora}?incident=${incidentId}`);
+    const mine = [conv.nora ?? '', conv.maria_work ?? ''].sort();
+    await poll(ids).toEqual(mine);
+    await poll(() => chips.allTextContents()).toEqual([expect.stringContaining(`Incident: ${TITLE}`)]);
+    expect(await page.getByRole('button', { name: 'resolved', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    // Opening another row and reloading keep the filter: it lives in the address.
+    await page.locator(`[role=option][data-conversation-id="${conv.maria_work}"]`).click();
+    await page.waitForURL(`**/c/${conv.maria_work}?incident=${incidentId}`);
+    await page.reload();
+    await poll(ids).toEqual(mine);
+    await poll(() => chips.allTextContents()).toEqual([expect.stringContaining(`Incident: ${TITLE}`)]);
+
+    // Removing the chip leaves the conversation open and brings back the usual queue.
+    await chips.getByRole('button', { name: `Remove filter Incident: ${TITLE}` }).click();
+    await page.waitForURL(`**/c/${conv.maria_work}`);
+    await poll(ids).toEqual(working);
+    expect(await chips.count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'resolved', exact: true }).getAttribute('aria-pressed')).toBe('false');
+
+    // The same filter from Filters, which lists the brand's open incidents.
+    await page.getByRole('button', { name: /^Filters/ }).click();
+    const pick = page.getByRole('combobox', { name: /^Incident/ });
+    await poll(() => pick.locator('option').allTextContents()).toEqual(['Any', TITLE]);
+    await pick.selectOption({ label: TITLE });
+    await page.waitForURL(`**/c/${conv.maria_work}?incident=${incidentId}`);
+    await poll(ids).toEqual(mine);
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await poll(ids).toEqual(working);
+    expect(page.url()).not.toContain('incident=');
+    expect(await page.locator('.filterbar b').count()).toBe(0);
+    expect(dana.errors).toEqual([]);
+  });
 });

@@ -51,7 +51,7 @@ export function useInbox(f: InboxFilters) {
     initialPageParam: null as string | null,
     queryFn: ({ pageParam, signal }) => api<ConversationPage>('GET', `/api/v1/conversations${qs({
       view: f.view, status: f.status, priority: f.priority, channelKind: f.channelKind, sentiment: f.sentiment, topic: f.topic, language: f.language,
-      tag: f.tag, assigneeId: f.assigneeId, teamId: f.teamId, q: f.q.trim(), sort: f.sort, cursor: pageParam, limit: PAGE_SIZE,
+      tag: f.tag, assigneeId: f.assigneeId, teamId: f.teamId, incidentId: f.incidentId, q: f.q.trim(), sort: f.sort, cursor: pageParam, limit: PAGE_SIZE,
     })}`, undefined, { signal }),
     getNextPageParam: (last) => last.nextCursor,
     placeholderData: (prev) => prev,

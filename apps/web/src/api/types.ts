@@ -23,7 +23,7 @@ export interface AuditEvent { seq: string; actorType: string; actorId: string | 
 
 export interface DeskEvent { type: string; brandId: string; conversationId?: string; messageId?: string; userId?: string; at: string; data?: Record<string, unknown> }
 
-export type ViewName = 'all' | 'mine' | 'unassigned' | 'my_teams' | 'needs_response';
+export type ViewName = 'all' | 'mine' | 'unassigned' | 'my_teams' | 'needs_response' | 'mentions_needing_response';
 export type SortName = 'recent' | 'waiting' | 'priority' | 'sla_due';
 
 export interface InboxFilters {
@@ -37,6 +37,8 @@ export interface InboxFilters {
   tag: string;
   assigneeId: string;
   teamId: string;
+  /** Kept in the address (?incident=), not in the inbox's own state: see app/router.ts. */
+  incidentId: string;
   q: string;
   sort: SortName;
 }

@@ -62,7 +62,7 @@ function Desk() {
         </div>
       </header>
       <main id="main" className="main">
-        {route.page === 'admin' ? <AdminPage tab={route.tab} /> : <Inbox conversationId={route.conversationId} onHelp={() => setHelp(true)} />}
+        {route.page === 'admin' ? <AdminPage tab={route.tab} /> : <Inbox conversationId={route.conversationId} incidentId={route.incidentId} onHelp={() => setHelp(true)} />}
       </main>
       <HelpDialog open={help} onClose={() => setHelp(false)} />
       <div className="toasts" role="status" aria-live="polite">

@@ -1,13 +1,22 @@
 import { useSyncExternalStore } from 'react';
 
-// Three screens and one id do not need a router library: the path is the state.
-export type Route = { page: 'inbox'; conversationId: string | null } | { page: 'admin'; tab: string };
+// Three screens and one id do not need a router library: the path is the state. The inbox's
+// incident filter rides along as ?incident=<id>, so a link can open the inbox filtered by it.
+export type Route = { page: 'inbox'; conversationId: string | null; incidentId: string | null } | { page: 'admin'; tab: string };
 
-function parse(path: string): Route {
+const UUID = /^[0-9a-f-]{36}$/;
+
+function parse(path: string, search: string): Route {
   const admin = /^\/admin(?:\/([a-z-]+))?/.exec(path);
   if (admin) return { page: 'admin', tab: admin[1] ?? 'channels' };
   const conv = /^\/c\/([0-9a-f-]{36})/.exec(path);
-  return { page: 'inbox', conversationId: conv?.[1] ?? null };
+  const incident = new URLSearchParams(search).get('incident');
+  return { page: 'inbox', conversationId: conv?.[1] ?? null, incidentId: incident && UUID.test(incident) ? incident : null };
+}
+
+/** The inbox's address: the open conversation (if any) and the incident filter (if any). */
+export function inboxPath(conversationId: string | null, incidentId: string | null): string {
+  return `${conversationId ? `/c/${conversationId}` : '/'}${incidentId ? `?incident=${incidentId}` : ''}`;
 }
 
 const listeners = new Set<() => void>();
@@ -16,17 +25,18 @@ const subscribe = (fn: () => void) => {
   window.addEventListener('popstate', fn);
   return () => { listeners.delete(fn); window.removeEventListener('popstate', fn); };
 };
+const here = () => window.location.pathname + window.location.search;
 let cachedPath = '';
-let cachedRoute: Route = parse('/');
+let cachedRoute: Route = parse('/', '');
 const snapshot = () => {
-  if (window.location.pathname !== cachedPath) { cachedPath = window.location.pathname; cachedRoute = parse(cachedPath); }
+  if (here() !== cachedPath) { cachedPath = here(); cachedRoute = parse(window.location.pathname, window.location.search); }
   return cachedRoute;
 };
 
 export function useRoute(): Route { return useSyncExternalStore(subscribe, snapshot); }
 
 export function navigate(path: string, opts: { replace?: boolean } = {}): void {
-  if (window.location.pathname === path) return;
+  if (here() === path) return;
   if (opts.replace) window.history.replaceState(null, '', path); else window.history.pushState(null, '', path);
   for (const l of listeners) l();
 }

@@ -1,7 +1,7 @@
 import { useDeferredValue, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../api/client';
 import { useIncident, useIncidentActions, useIncidentConversations, useOpenIncidents, type IncidentLinkView } from '../api/incidents';
-import { navigate } from '../app/router';
+import { inboxPath, navigate } from '../app/router';
 import { useSession } from '../app/session';
 import { ChannelIcon, Icon } from '../ui/Icon';
 import { Badge, Button, Dialog, Skeleton, timeAgo } from '../ui/ui';
@@ -93,6 +93,11 @@ function IncidentDialog({ link, conversationId, onClose }: { link: IncidentLinkV
       <p className="muted small">
         <Badge tone={status === 'open' ? 'warn' : 'good'}>{status}</Badge>{' '}
         {incident.data ? `${incident.data.conversationCount} linked ${incident.data.conversationCount === 1 ? 'conversation' : 'conversations'} · declared ${timeAgo(incident.data.createdAt)} ago` : ''}
+      </p>
+      <p className="small">
+        <a href={inboxPath(conversationId, link.id)} onClick={(e) => { e.preventDefault(); onClose(); navigate(inboxPath(conversationId, link.id)); }}>
+          <Icon name="inbox" size={14} /> Show all conversations of this incident in the inbox
+        </a>
       </p>
       {convs.error ? <p className="form-error" role="alert">{errorMessage(convs.error)}</p>
         : !convs.data ? <Skeleton lines={3} />

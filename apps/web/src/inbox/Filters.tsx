@@ -1,16 +1,18 @@
 import type { InboxFilters, SortName } from '../api/types';
 import { useChannels, useTeams, useUsers } from '../api/hooks';
+import { useIncident, useOpenIncidents } from '../api/incidents';
 import { channelName, Icon } from '../ui/Icon';
 import { Button } from '../ui/ui';
 
-const STATUSES = ['open', 'pending', 'snoozed', 'resolved'] as const;
+export const STATUSES = ['open', 'pending', 'snoozed', 'resolved'] as const;
 
 export const DEFAULT_FILTERS: InboxFilters = {
-  view: 'all', status: ['open', 'pending'], priority: [], channelKind: '', sentiment: '', topic: '', language: '', tag: '', assigneeId: '', teamId: '', q: '', sort: 'recent',
+  view: 'all', status: ['open', 'pending'], priority: [], channelKind: '', sentiment: '', topic: '', language: '', tag: '', assigneeId: '', teamId: '', incidentId: '', q: '', sort: 'recent',
 };
+const CLEARED = { priority: [], channelKind: '', sentiment: '', topic: '', language: '', tag: '', assigneeId: '', teamId: '', incidentId: '' } satisfies Partial<InboxFilters>;
 
 export function activeFilterCount(f: InboxFilters): number {
-  return [f.priority.length > 0, f.channelKind, f.sentiment, f.topic, f.language, f.tag, f.assigneeId, f.teamId].filter(Boolean).length;
+  return [f.priority.length > 0, f.channelKind, f.sentiment, f.topic, f.language, f.tag, f.assigneeId, f.teamId, f.incidentId].filter(Boolean).length;
 }
 
 export function SearchBar({ value, onChange }: { value: string; onChange: (q: string) => void }) {
@@ -28,6 +30,23 @@ export function FilterBar({ f, set, open }: { f: InboxFilters; set: (p: Partial<
   const users = useUsers();
   const teams = useTeams();
   const kinds = [...new Set((channels.data ?? []).map((c) => c.kind))].sort();
+  // The brand's open incidents to pick from, and the one filtered by (which may be resolved by now).
+  const incidents = useOpenIncidents('', open);
+  const incident = useIncident(f.incidentId, !!f.incidentId);
+  const incidentTitle = incident.data?.id === f.incidentId ? incident.data.title : incident.error ? 'not found' : 'Loading…';
+  const openIncidents = incidents.data?.items ?? [];
+  const userName = (id: string) => users.data?.find((u) => u.id === id)?.name ?? 'Someone';
+  const active: { key: string; label: string; clear: Partial<InboxFilters> }[] = [
+    ...(f.incidentId ? [{ key: 'incident', label: `Incident: ${incidentTitle}`, clear: { incidentId: '' } }] : []),
+    ...(f.channelKind ? [{ key: 'channel', label: `Channel: ${channelName(f.channelKind)}`, clear: { channelKind: '' } }] : []),
+    ...(f.priority.length ? [{ key: 'priority', label: `Priority: ${f.priority.join(', ')}`, clear: { priority: [] } }] : []),
+    ...(f.sentiment ? [{ key: 'sentiment', label: `Sentiment: ${f.sentiment}`, clear: { sentiment: '' } }] : []),
+    ...(f.assigneeId ? [{ key: 'assignee', label: `Assignee: ${userName(f.assigneeId)}`, clear: { assigneeId: '' } }] : []),
+    ...(f.teamId ? [{ key: 'team', label: `Team: ${teams.data?.find((t) => t.id === f.teamId)?.name ?? 'a team'}`, clear: { teamId: '' } }] : []),
+    ...(f.topic ? [{ key: 'topic', label: `Topic: ${f.topic}`, clear: { topic: '' } }] : []),
+    ...(f.tag ? [{ key: 'tag', label: `Tag: ${f.tag}`, clear: { tag: '' } }] : []),
+    ...(f.language ? [{ key: 'language', label: `Language: ${f.language}`, clear: { language: '' } }] : []),
+  ];
   return (
     <div className="filterbar">
       <div className="chips" role="group" aria-label="Status">
@@ -76,11 +95,28 @@ export function FilterBar({ f, set, open }: { f: InboxFilters; set: (p: Partial<
               {(teams.data ?? []).map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
             </select>
           </label>
+          <label className="inline-field"><span>Incident</span>
+            <select value={f.incidentId} onChange={(e) => set({ incidentId: e.target.value })}>
+              <option value="">Any</option>
+              {f.incidentId && !openIncidents.some((i) => i.id === f.incidentId) ? <option value={f.incidentId}>{incidentTitle}</option> : null}
+              {openIncidents.map((i) => <option key={i.id} value={i.id}>{i.title}</option>)}
+            </select>
+          </label>
           <label className="inline-field"><span>Topic</span><input value={f.topic} onChange={(e) => set({ topic: e.target.value })} placeholder="billing" /></label>
           <label className="inline-field"><span>Tag</span><input value={f.tag} onChange={(e) => set({ tag: e.target.value })} placeholder="outage" /></label>
           <label className="inline-field"><span>Language</span><input value={f.language} onChange={(e) => set({ language: e.target.value })} placeholder="en" size={4} /></label>
-          <Button size="sm" variant="ghost" onClick={() => set({ priority: [], channelKind: '', sentiment: '', topic: '', language: '', tag: '', assigneeId: '', teamId: '' })}>Clear filters</Button>
+          <Button size="sm" variant="ghost" onClick={() => set(CLEARED)}>Clear filters</Button>
         </div>
+      ) : null}
+      {active.length ? (
+        <ul className="active-filters" aria-label="Active filters">
+          {active.map((a) => (
+            <li key={a.key} className="filter-chip">
+              <span className="filter-chip-label" title={a.label}>{a.label}</span>
+              <button type="button" aria-label={`Remove filter ${a.label}`} onClick={() => set(a.clear)}>×</button>
+            </li>
+          ))}
+        </ul>
       ) : null}
     </div>
   );

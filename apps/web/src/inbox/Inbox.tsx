@@ -1,12 +1,12 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { useCapabilities, useConversationActions, useInbox, useUsers } from '../api/hooks';
 import type { InboxFilters, ViewName } from '../api/types';
-import { navigate } from '../app/router';
+import { inboxPath, navigate } from '../app/router';
 import { ConversationPane } from '../conversation/ConversationPane';
 import { Icon } from '../ui/Icon';
 import { Button, Empty } from '../ui/ui';
 import { ConversationList } from './ConversationList';
-import { activeFilterCount, DEFAULT_FILTERS, FilterBar, SearchBar } from './Filters';
+import { activeFilterCount, DEFAULT_FILTERS, FilterBar, SearchBar, STATUSES } from './Filters';
 
 const VIEWS: { id: ViewName; label: string }[] = [
   { id: 'mine', label: 'Mine' },
@@ -14,12 +14,26 @@ const VIEWS: { id: ViewName; label: string }[] = [
   { id: 'my_teams', label: 'My teams' },
   { id: 'all', label: 'All' },
   { id: 'needs_response', label: 'Needs response' },
+  { id: 'mentions_needing_response', label: 'Mentions needing response' },
 ];
+const VIEW_TITLES: Partial<Record<ViewName, string>> = {
+  mentions_needing_response: 'Public posts and comments, still open, that triage says need a response and nobody has answered yet',
+};
 
 const isTyping = (t: EventTarget | null) => t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
 
-export function Inbox({ conversationId, onHelp }: { conversationId: string | null; onHelp: () => void }) {
-  const [filters, setFilters] = useState<InboxFilters>(DEFAULT_FILTERS);
+export function Inbox({ conversationId, incidentId, onHelp }: { conversationId: string | null; incidentId: string | null; onHelp: () => void }) {
+  const [own, setOwn] = useState<InboxFilters>(() => (incidentId ? { ...DEFAULT_FILTERS, status: [...STATUSES] } : DEFAULT_FILTERS));
+  // An incident's conversations are shown in every status (as its dialog lists them); removing the
+  // incident filter brings back the statuses chosen before.
+  const [incidentSeen, setIncidentSeen] = useState(incidentId);
+  const [statusBefore, setStatusBefore] = useState<string[]>(DEFAULT_FILTERS.status);
+  if (incidentId !== incidentSeen) {
+    setIncidentSeen(incidentId);
+    if (incidentId && !incidentSeen) { setStatusBefore(own.status); setOwn((f) => ({ ...f, status: [...STATUSES] })); }
+    if (!incidentId) setOwn((f) => ({ ...f, status: statusBefore }));
+  }
+  const filters = useMemo(() => ({ ...own, incidentId: incidentId ?? '' }), [own, incidentId]);
   const [showFilters, setShowFilters] = useState(false);
   const caps = useCapabilities();
   // Typing in search does not refetch on every key: the list follows the deferred value.
@@ -29,8 +43,13 @@ export function Inbox({ conversationId, onHelp }: { conversationId: string | nul
   const users = useUsers();
   const userMap = useMemo(() => new Map((users.data ?? []).map((u) => [u.id, u])), [users.data]);
   const items = useMemo(() => inbox.data?.pages.flatMap((p) => p.items) ?? [], [inbox.data]);
-  const set = useCallback((p: Partial<InboxFilters>) => setFilters((f) => ({ ...f, ...p })), []);
-  const open = useCallback((id: string) => navigate(`/c/${id}`), []);
+  // The incident filter lives in the address (a link can open the inbox filtered by it); the rest here.
+  const set = useCallback((p: Partial<InboxFilters>) => {
+    const { incidentId: incident, ...rest } = p;
+    if (incident !== undefined) navigate(inboxPath(conversationId, incident || null));
+    setOwn((f) => ({ ...f, ...rest }));
+  }, [conversationId]);
+  const open = useCallback((id: string) => navigate(inboxPath(id, incidentId)), [incidentId]);
   const actions = useConversationActions(conversationId ?? '');
   const { fetchNextPage, hasNextPage, isFetchingNextPage } = inbox;
   const loadMore = useCallback(() => { void fetchNextPage(); }, [fetchNextPage]);
@@ -68,7 +87,7 @@ export function Inbox({ conversationId, onHelp }: { conversationId: string | nul
           const on = filters.view === v.id && !breaching;
           // Leaving Breaching soon for All goes back to the usual order.
           const pick = () => set(v.id === 'all' && breaching ? { view: v.id, sort: 'recent' } : { view: v.id });
-          return <button key={v.id} type="button" className={`view ${on ? 'on' : ''}`} aria-pressed={on} onClick={pick}>{v.label}</button>;
+          return <button key={v.id} type="button" className={`view ${on ? 'on' : ''}`} aria-pressed={on} title={VIEW_TITLES[v.id]} onClick={pick}>{v.label}</button>;
         })}
         <button type="button" className={`view ${breaching ? 'on' : ''}`} aria-pressed={breaching} disabled={!caps.slaPolicy}
           title={caps.slaPolicy ? 'Open and pending, the nearest SLA deadline first (breached ones on top)' : 'Arrives with SLA policies on this server'}
@@ -88,7 +107,7 @@ export function Inbox({ conversationId, onHelp }: { conversationId: string | nul
           <Empty icon="inbox" title="Pick a conversation">Use <kbd>j</kbd> and <kbd>k</kbd> to move through the queue, <kbd>?</kbd> for all shortcuts.</Empty>
         )}
       </section>
-      {conversationId ? <Button className="back" size="sm" onClick={() => navigate('/')}><Icon name="inbox" /> Back to list</Button> : null}
+      {conversationId ? <Button className="back" size="sm" onClick={() => navigate(inboxPath(null, incidentId))}><Icon name="inbox" /> Back to list</Button> : null}
     </div>
   );
 }

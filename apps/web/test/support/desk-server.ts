@@ -33,7 +33,7 @@ export interface DeskServer {
   apiChannelId: string;
   apiSecret: string;
   /** Posts signed inbound messages to the generic API channel, as an integration would. */
-  postInbound(events: { id: string; author: string; text: string; followers?: number; name?: string }[]): Promise<number>;
+  postInbound(events: { id: string; author: string; text: string; followers?: number; name?: string; visibility?: 'public' | 'private' }[]): Promise<number>;
   /** Runs queued jobs (ingest, delivery) to completion. */
   drain(): Promise<void>;
   /** The newest conversation of the customer with this handle (without the @). */
@@ -103,7 +103,7 @@ export async function startDeskServer(opts: { demo?: boolean; worker?: boolean }
         events: events.map((e) => ({
           id: `evt-${e.id}`,
           message: {
-            providerMessageId: e.id, direction: 'inbound', visibility: 'public', text: e.text, sentAt: new Date().toISOString(),
+            providerMessageId: e.id, direction: 'inbound', visibility: e.visibility ?? 'public', text: e.text, sentAt: new Date().toISOString(),
             author: { externalId: e.author, handle: `@${e.author}`, displayName: e.name ?? null, followers: e.followers ?? 120 },
           },
         })),
