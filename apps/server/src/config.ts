@@ -21,6 +21,8 @@ const Env = z.object({
   EARSHOT_RATE_LIMIT_IP: perMinute('EARSHOT_RATE_LIMIT_IP'),
   EARSHOT_RATE_LIMIT_CALLER: perMinute('EARSHOT_RATE_LIMIT_CALLER'),
   EARSHOT_RATE_LIMIT_INGEST: perMinute('EARSHOT_RATE_LIMIT_INGEST'),
+  EARSHOT_WORKER_CONCURRENCY: z.coerce.number().int('EARSHOT_WORKER_CONCURRENCY must be a whole number of batches at a time')
+    .min(1, 'EARSHOT_WORKER_CONCURRENCY must be 1..16').max(16, 'EARSHOT_WORKER_CONCURRENCY must be 1..16').optional(),
 });
 
 export interface Config {
@@ -38,6 +40,8 @@ export interface Config {
   cookieSecure: boolean;
   /** Requests per minute; unset ones keep the server's defaults (docs/operations.md, Limits). */
   rateLimits: { perIp?: number; perCaller?: number; ingest?: number };
+  /** Worker batches a process runs at once (each on its own connection); unset: the database's default. */
+  workerConcurrency: number | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -65,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.EARSHOT_RATE_LIMIT_CALLER ? { perCaller: e.EARSHOT_RATE_LIMIT_CALLER } : {}),
       ...(e.EARSHOT_RATE_LIMIT_INGEST ? { ingest: e.EARSHOT_RATE_LIMIT_INGEST } : {}),
     },
+    workerConcurrency: e.EARSHOT_WORKER_CONCURRENCY,
   };
 }
 

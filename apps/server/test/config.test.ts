@@ -10,8 +10,13 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ ...base, EARSHOT_RATE_LIMIT_CALLER: '50' }).rateLimits).toEqual({ perCaller: 50 });
   });
 
+  it('reads how many batches a worker runs at once', () => {
+    expect(loadConfig(base).workerConcurrency).toBeUndefined();
+    expect(loadConfig({ ...base, EARSHOT_WORKER_CONCURRENCY: '4' }).workerConcurrency).toBe(4);
+  });
+
   it('refuses a bad value with a message that names the variable', () => {
-    for (const [name, value] of [['EARSHOT_RATE_LIMIT_IP', '0'], ['EARSHOT_RATE_LIMIT_CALLER', 'lots'], ['EARSHOT_RATE_LIMIT_INGEST', '1.5'], ['PORT', '70000']] as const) {
+    for (const [name, value] of [['EARSHOT_RATE_LIMIT_IP', '0'], ['EARSHOT_RATE_LIMIT_CALLER', 'lots'], ['EARSHOT_RATE_LIMIT_INGEST', '1.5'], ['PORT', '70000'], ['EARSHOT_WORKER_CONCURRENCY', '0'], ['EARSHOT_WORKER_CONCURRENCY', '99']] as const) {
       let err: unknown;
       try { loadConfig({ ...base, [name]: value }); } catch (e) { err = e; }
       expect(err, `${name}=${value}`).toBeInstanceOf(ConfigError);

@@ -28,6 +28,7 @@ async function run(mode: Mode, flags: { port?: string; demo?: boolean }): Promis
     // A failed job is reported with its id; a failed round (the database went away) once per message and 10 s.
     let lastRound = { message: '', at: 0 };
     worker = rt.core.worker({
+      ...(config.workerConcurrency ? { concurrency: config.workerConcurrency } : {}),
       onError: (err, job) => {
         const message = err instanceof Error ? err.message : String(err);
         if (job) { process.stderr.write(`job ${job.name}#${job.id} failed: ${message}\n`); return; }

@@ -167,7 +167,7 @@ export class Worker {
       }
       // The batch's collected writes (SLA job upserts, cursors); a failure there reruns it with savepoints.
       if (root.batch) {
-        try { await root.batch.flush(); } catch (err) { throw new RetryWithSavepoints(err); }
+        try { await root.batch.flush(root); } catch (err) { throw new RetryWithSavepoints(err); }
       }
       const done = doneJobs.map((j) => j.id);
       if (done.length > 0) {

@@ -22,6 +22,11 @@ export interface AutoAssignInput {
   bus: EventBus;
 }
 
+/** The candidates of a pool this batch has locked, with the batch's assignments counted (undefined when it has not). */
+export function batchPoolAgents(uow: UnitOfWork, brandId: string, teamId: string | null): AgentCandidate[] | undefined {
+  return uow.batch?.get<Pool>(`pool:${brandId}:${teamId ?? 'brand'}`)?.agents;
+}
+
 /** One pool's cursor and candidates, locked once per worker batch and kept current in memory. */
 interface Pool { lastAgentId: string | null; saved: string | null; agents: AgentCandidate[] }
 
@@ -31,7 +36,7 @@ interface Pool { lastAgentId: string | null; saved: string | null; agents: Agent
  * the cursor is written once at the end; the locks are held until the batch commits either way, so
  * a concurrent assignment still sees every one of them.
  */
-async function lockPool(uow: UnitOfWork, brandId: string, teamId: string | null): Promise<Pool> {
+export async function lockPool(uow: UnitOfWork, brandId: string, teamId: string | null): Promise<Pool> {
   const scope = teamId ?? 'brand';
   const key = `pool:${brandId}:${scope}`;
   const batch = uow.batch;
@@ -42,8 +47,8 @@ async function lockPool(uow: UnitOfWork, brandId: string, teamId: string | null)
   if (batch) {
     batch.set(key, pool);
     batch.set(`pools:${brandId}`, [...batch.get<Pool[]>(`pools:${brandId}`) ?? [], pool]);
-    batch.beforeCommit(key, async () => {
-      if (pool.lastAgentId !== pool.saved) await saveCursor(uow.tx, brandId, scope, pool.lastAgentId);
+    batch.beforeCommit(key, async (root) => {
+      if (pool.lastAgentId !== pool.saved) await saveCursor(root.tx, brandId, scope, pool.lastAgentId);
     });
   }
   return pool;

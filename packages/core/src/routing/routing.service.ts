@@ -1,4 +1,4 @@
-import type { DB, Kysely, Updateable, ConversationsTable } from '@earshot/db';
+import { sql, type DB, type Kysely, type Updateable, type ConversationsTable } from '@earshot/db';
 import {
   DEFAULT_ROUTING_RULES, EarshotError, RoutingRules, canTakeConversation, compileRules, conversationsToReassign, evaluateRules, isWithinBusinessHours, priorityRank,
   type ChannelKind, type CompiledRuleSet, type PickAgentResult, type RoutingActions, type RoutingRule,
@@ -11,7 +11,7 @@ import { transact, type Executor, type UnitOfWork } from '../shared/unit-of-work
 import { hoursFor } from '../sla/sla.repository';
 import { queueTemplateReply } from './auto-reply';
 import { REPEAT_CONVERSATION_DAYS } from '../ingest/contact-facts';
-import { autoAssign, noteAssignment } from './auto-assign';
+import { autoAssign, batchPoolAgents, lockPool, noteAssignment } from './auto-assign';
 import { effectiveChannelKind } from './channel-kind';
 import { buildFacts } from './routing.facts';
 import { countPriorConversations, insertRuleSet, latestRuleSet, loadCandidates, teamsOf } from './routing.repository';
@@ -43,6 +43,9 @@ export interface InboundContext {
   /** The message's own changes to the conversation, not written yet: written with routing's. */
   pending?: Updateable<ConversationsTable> | null;
 }
+
+/** A conversation of a worker batch to assign at the end of the batch, with its latest routing record. */
+interface QueuedAssignment { conversation: ConversationRow; channelKind: ChannelKind; actions: RoutingActions; sticky: boolean; now: Date; record: RoutingRecord }
 
 const NEW_CONTACT = { tags: [] as string[], attributes: {} as Record<string, unknown>, vip: false };
 
@@ -123,7 +126,11 @@ export class RoutingService {
     };
 
     let assignment: RoutingRecord['assignment'] = null;
-    if (a.assign && !current.assignee_id && current.status !== 'resolved') {
+    // In a worker batch the assignment waits for the end of the batch (see #assignmentQueue).
+    const queue = opts.deferWrite ? this.#assignmentQueue(uow) : null;
+    const queued = queue?.get(conv.id);
+    const wantsAgent = !!a.assign && !current.assignee_id && current.status !== 'resolved';
+    if (wantsAgent && !queue) {
       const r = await this.#assign(uow, current, channelKind, a, now, !ctx.newContact, opts.deferWrite ?? false);
       assignment = { agentId: r.agentId, reason: r.reason, explanation: r.explanation };
       if (r.agentId) {
@@ -142,6 +149,10 @@ export class RoutingService {
       team, assignment, escalations: a.escalationReasons, incidentId: a.incidentId, noResponseNeeded, explanation: '',
     };
     record.explanation = explain(record);
+    if (queue && (queued || wantsAgent)) {
+      // The latest routing record of the conversation gets the assignment; a request to assign is never dropped.
+      queue.set(conv.id, queued && !wantsAgent ? { ...queued, conversation: current, record } : { conversation: current, channelKind, actions: a, sticky: !ctx.newContact, now, record });
+    }
     const pending: Updateable<ConversationsTable> = { ...ctx.pending, ...set, routing: JSON.stringify(record) };
     if (opts.deferWrite) current = { ...current, routing: record };
     else current = await updateConversation(tx, brandId, conv.id, pending);
@@ -174,7 +185,8 @@ export class RoutingService {
   async #assign(uow: UnitOfWork, conv: ConversationRow, channelKind: ChannelKind, a: RoutingActions, now: Date, sticky: boolean, deferWrite: boolean): Promise<PickAgentResult> {
     const target = a.assign;
     if (target?.mode === 'agent') {
-      const agent = (await loadCandidates(uow.tx, conv.brand_id, null)).find((x) => x.id === target.agentId);
+      // In a batch, the brand pool's counts include the batch's own assignments not written yet.
+      const agent = (batchPoolAgents(uow, conv.brand_id, null) ?? await loadCandidates(uow.tx, conv.brand_id, null)).find((x) => x.id === target.agentId);
       if (!agent || !canTakeConversation(agent, channelKind)) {
         return { agentId: null, reason: 'all_at_capacity', explanation: `left unassigned: agent ${target.agentId} is not online or is at capacity`, cursor: { lastAgentId: null } };
       }
@@ -184,6 +196,49 @@ export class RoutingService {
       return { agentId: agent.id, reason: 'most_free_capacity', explanation: `assigned to ${agent.id} by rule`, cursor: { lastAgentId: null } };
     }
     return autoAssign(uow, { conversation: conv, channelKind, teamId: conv.team_id, skill: target?.mode === 'auto' ? target.skill ?? null : null, sticky, deferWrite, actorId: ACTOR_ID, now, bus: this.bus });
+  }
+
+  /**
+   * A worker batch's conversations waiting for an agent. They are assigned together at the end of
+   * the batch, so the pools' cursor and membership locks are taken just before commit rather than
+   * at the batch's first message: another worker's batch for the same brand is held up for the
+   * assignments only, not for the whole batch.
+   */
+  #assignmentQueue(uow: UnitOfWork): Map<string, QueuedAssignment> | null {
+    const batch = uow.batch;
+    if (!batch) return null;
+    let queue = batch.get<Map<string, QueuedAssignment>>('assignments');
+    if (!queue) {
+      const q = new Map<string, QueuedAssignment>();
+      queue = q;
+      batch.set('assignments', q);
+      batch.beforeCommit('assignments', (root) => this.#assignQueued(root, q));
+    }
+    return queue;
+  }
+
+  async #assignQueued(uow: UnitOfWork, queue: Map<string, QueuedAssignment>): Promise<void> {
+    const rows: { id: string; brandId: string; assigneeId: string | null; routing: string }[] = [];
+    // Every pool these assignments draw from is locked and counted before the first pick (brand pool
+    // first, then teams by id: one order for every worker), while nothing of the batch is assigned yet.
+    const pools = new Map<string, { brandId: string; teamId: string | null }>();
+    for (const q of queue.values()) {
+      const teamId = q.actions.assign?.mode === 'agent' ? null : q.conversation.team_id;
+      pools.set(`${q.conversation.brand_id}:${teamId ?? ''}`, { brandId: q.conversation.brand_id, teamId });
+    }
+    for (const [, p] of [...pools].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) await lockPool(uow, p.brandId, p.teamId);
+    for (const [id, q] of queue) {
+      const r = await this.#assign(uow, q.conversation, q.channelKind, q.actions, q.now, q.sticky, true);
+      q.record.assignment = { agentId: r.agentId, reason: r.reason, explanation: r.explanation };
+      q.record.explanation = explain(q.record);
+      rows.push({ id, brandId: q.conversation.brand_id, assigneeId: r.agentId, routing: JSON.stringify(q.record) });
+    }
+    if (rows.length === 0) return;
+    const values = rows.map((r) => sql`(${r.id}::uuid, ${r.brandId}::uuid, ${r.assigneeId}::uuid, ${r.routing}::jsonb)`);
+    await sql`
+      update conversations c set assignee_id = coalesce(v.assignee_id, c.assignee_id), routing = v.routing, updated_at = now()
+      from (values ${sql.join(values)}) as v(id, brand_id, assignee_id, routing)
+      where c.id = v.id and c.brand_id = v.brand_id`.execute(uow.tx);
   }
 
   /** Auto-assignment for a conversation already locked by the caller (transfer, SLA escalation). */

@@ -37,7 +37,7 @@ export class ReadCache {
  */
 export class BatchState {
   readonly #m = new Map<string, unknown>();
-  readonly #flush = new Map<string, () => Promise<void>>();
+  readonly #flush = new Map<string, (uow: UnitOfWork) => Promise<void>>();
   readonly #kinds = new Set<string>();
 
   /** The worker names each job's kind before handling it. */
@@ -67,17 +67,21 @@ export class BatchState {
     this.#m.delete(key);
   }
 
-  /** Runs once at the end of the batch, before the audit entries are written (one per key). */
-  beforeCommit(key: string, fn: () => Promise<void>): void {
+  /**
+   * Runs once at the end of the batch, before the audit entries are written (one per key), with
+   * the batch's own unit of work: what it records and publishes belongs to the batch, not to the
+   * job that registered it.
+   */
+  beforeCommit(key: string, fn: (uow: UnitOfWork) => Promise<void>): void {
     if (!this.#flush.has(key)) this.#flush.set(key, fn);
   }
 
-  async flush(): Promise<void> {
-    // A flush may register another (an SLA escalation's reassignment saving its cursor).
+  async flush(uow: UnitOfWork): Promise<void> {
+    // A flush may register another (the assignments register their pools' cursors).
     while (this.#flush.size > 0) {
-      const [key, fn] = this.#flush.entries().next().value as [string, () => Promise<void>];
+      const [key, fn] = this.#flush.entries().next().value as [string, (uow: UnitOfWork) => Promise<void>];
       this.#flush.delete(key);
-      await fn();
+      await fn(uow);
     }
   }
 }

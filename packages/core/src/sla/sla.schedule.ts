@@ -46,7 +46,7 @@ export async function scheduleSlaEvaluationIn(uow: UnitOfWork, brandId: string, 
     const jobs = new Map<string, SlaJob>();
     pending = jobs;
     batch.set('sla-jobs', jobs);
-    batch.beforeCommit('sla-jobs', () => upsertSlaJobs(uow.tx, [...jobs.values()]));
+    batch.beforeCommit('sla-jobs', (root) => upsertSlaJobs(root.tx, [...jobs.values()]));
   }
   pending.set(conversationId, slaJob(brandId, conversationId, dueAt, clock));
 }
