@@ -109,4 +109,41 @@ describeEachDb('ingest: many messages in one batch', (kind) => {
     expect(na).toBe(nb);
     expect(await contactOf(na)).toBe(target);
   });
+
+  it('runs batches side by side (several loops, one brand) without going over capacity, losing or doubling a message', async () => {
+    const agents: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const u = await t.core.admin.upsertUser(admin, { email: `c${i}@batch.test`, name: `C${i}`, role: 'agent' });
+      await t.core.admin.updateMembership(admin, u.id, { availability: 'online', capacity: { default: 5 } });
+      agents.push(u.id);
+    }
+    const busy = (await sql<{ assignee_id: string; n: string }>`
+      select assignee_id, count(*) as n from conversations where brand_id = ${b.brandId} and assignee_id is not null and status in ('open', 'pending') group by assignee_id`.execute(t.core.db)).rows;
+    await t.core.routing.putRules(admin, [{ id: 'auto', name: 'Auto', when: { type: 'always' }, then: [{ type: 'assign', mode: 'auto' }] }]);
+    // Several deliveries, so the loops find several batches' worth queued.
+    for (let d = 0; d < 6; d++) {
+      const events = Array.from({ length: 10 }, (_, i) => ({ id: `side-${d}-${i}`, author: `side-${(d * 10 + i) % 45}`, text: `side by side ${d} ${i}` }));
+      const body = apiDelivery(b.apiSecret, events);
+      await t.core.ingest.receive(b.apiChannelId, req(body.body, body.signature), JSON.parse(body.body));
+    }
+    const side = t.core.worker({ concurrency: 3, maxBatch: 7, pollMs: 20 });
+    side.start();
+    try {
+      for (;;) {
+        const left = await sql<{ n: string }>`select count(*) as n from jobs where name = 'ingest.process' and state = 'queued'`.execute(t.core.db);
+        if (Number(left.rows[0]?.n) === 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      await side.stop();
+    }
+    const stored = await sql<{ n: string; d: string }>`select count(*) as n, count(distinct provider_message_id) as d from messages where provider_message_id like 'side-%'`.execute(t.core.db);
+    expect(stored.rows[0]).toEqual({ n: '60', d: '60' });
+    const load = (await sql<{ assignee_id: string; n: string }>`
+      select assignee_id, count(*) as n from conversations where brand_id = ${b.brandId} and assignee_id = any(${agents}::uuid[]) and status in ('open', 'pending') group by assignee_id`.execute(t.core.db)).rows;
+    expect(busy.filter((r) => agents.includes(r.assignee_id))).toEqual([]);
+    expect(load.map((l) => Number(l.n))).toEqual([5, 5, 5]);
+    const dead = await t.core.db.selectFrom('jobs').select(['name', 'last_error']).where('state', '=', 'dead').execute();
+    expect(dead).toEqual([]);
+  });
 });
