@@ -91,3 +91,22 @@ it('sends security headers on every answer', async () => {
   expect(res.headers['x-content-type-options']).toBe('nosniff');
   expect(res.headers['x-frame-options']).toBe('DENY');
 });
+
+it('never lets a NUL character reach the database: %00 in a query is a 400, NUL in a JSON string is dropped', async () => {
+  const call = as(t.app, s);
+  for (const url of ['/api/v1/conversations?q=%00', '/api/v1/contacts?q=a%00b', '/api/v1/incidents?q=%00', '/api/v1/conversations?q=x&tag=%00']) {
+    const res = await call('GET', url);
+    expect([url, res.statusCode, res.json<{ error: { code: string } }>().error.code]).toEqual([url, 400, 'EARSHOT_VALIDATION']);
+  }
+  const d = apiDelivery(b.apiSecret, [{ id: 'nul-1', author: 'nul', text: 'broken\u0000 text' }]);
+  expect(d.body).toContain('\\u0000');
+  const res = await events({ 'content-type': 'application/json', 'x-earshot-signature': d.signature }, d.body);
+  expect(res.statusCode).toBe(200);
+  await t.core.worker().drain();
+  const m = await t.core.db.selectFrom('messages').select(['text', 'conversation_id']).where('provider_message_id', '=', 'nul-1').executeTakeFirstOrThrow();
+  expect(m.text).toBe('broken text');
+  const note = await call('POST', `/api/v1/conversations/${m.conversation_id}/notes`, { text: 'a\u0000b' });
+  expect(note.statusCode).toBeLessThan(300);
+  const stored = await t.core.db.selectFrom('messages').select('text').where('conversation_id', '=', m.conversation_id).where('kind', '=', 'note').executeTakeFirstOrThrow();
+  expect(stored.text).toBe('ab');
+});

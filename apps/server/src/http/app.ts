@@ -80,6 +80,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  // A NUL in the URL (`?q=%00`) can never match stored text, and the database refuses it: a 400 up front.
+  app.addHook('onRequest', async (req) => {
+    if (/%00/.test(req.url)) throw new EarshotError('EARSHOT_VALIDATION', 'the URL contains a NUL character (%00)', { field: 'query' });
+  });
 
   // JSON bodies are kept raw as well: webhook signatures are computed over the exact bytes.
   app.removeAllContentTypeParsers();
@@ -87,7 +91,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     req.rawBody = body;
     if (body.length === 0) return done(null, undefined);
     try {
-      done(null, JSON.parse(body.toString('utf8')) as unknown);
+      // PostgreSQL cannot store a NUL character in text or jsonb: it is dropped from every string
+      // (the raw bytes, which signatures cover, are kept as they came).
+      const text = body.toString('utf8');
+      done(null, (text.includes('\\u0000') ? JSON.parse(text, (_k, v: unknown) => (typeof v === 'string' ? v.replaceAll('\0', '') : v)) : JSON.parse(text)) as unknown);
     } catch {
       done(new EarshotError('EARSHOT_MALFORMED_JSON', 'request body is not valid JSON', { field: 'body' }), undefined);
     }

@@ -21,6 +21,12 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_ASYNC_CONSTRAINT: 'EARSHOT_VALIDATION',
 };
 
+/** PostgreSQL's "character not in repertoire" and "untranslatable character" (NUL in text or jsonb). */
+function isUnstorableText(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '22021' || code === '22P05';
+}
+
 /** The one place where errors become HTTP: every failure a client can cause is a 4xx with a code. */
 export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
   if (isEarshotError(err)) {
@@ -52,6 +58,11 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
   }
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
     void reply.status(err.statusCode).send(body('EARSHOT_VALIDATION', err.message));
+    return;
+  }
+  // Text the database cannot store (a NUL byte or an invalid sequence that got past the parsers): the client's input.
+  if (isUnstorableText(err)) {
+    void reply.status(400).send(body('EARSHOT_VALIDATION', 'the request contains characters that cannot be stored'));
     return;
   }
   // The database is down or restarting: the request was not acknowledged, so the client (a provider) retries.

@@ -4,6 +4,7 @@ import type { ChannelService } from '../channels/channel.service';
 import type { InboundRequest } from '../channels/driver';
 import { getDriver } from '../channels/registry';
 import { enqueueJobs } from '../jobs/job.queue';
+import { stripNul } from '../shared/nul';
 import { JOB_INGEST } from './ingest.job';
 
 export interface ReceiveResult {
@@ -47,7 +48,7 @@ export class IngestService {
     const seen = new Set<string>();
     const unique = events.filter((e) => (seen.has(e.providerEventId) ? false : (seen.add(e.providerEventId), true)));
     const accepted = await this.db.transaction().execute(async (tx) => {
-      const values = unique.map((e) => sql`(${brandId}::uuid, ${channelId}::uuid, ${e.providerEventId}, ${JSON.stringify(e.payload)}::jsonb)`);
+      const values = unique.map((e) => sql`(${brandId}::uuid, ${channelId}::uuid, ${e.providerEventId}, ${jsonWithoutNul(e.payload)}::jsonb)`);
       const inserted = (await sql<{ id: string }>`
         insert into inbound_events (brand_id, channel_id, provider_event_id, payload) values ${sql.join(values)}
         on conflict (channel_id, provider_event_id) do nothing
@@ -58,4 +59,10 @@ export class IngestService {
     if (accepted > 0) this.onEnqueued();
     return { channelId, accepted, duplicates: events.length - accepted, eventIds: unique.map((e) => e.providerEventId) };
   }
+}
+
+/** The payload as JSON, cleaned of NUL characters only when it has one (jsonb refuses them). */
+function jsonWithoutNul(payload: unknown): string {
+  const json = JSON.stringify(payload);
+  return json.includes('\\u0000') ? JSON.stringify(stripNul(payload)) : json;
 }
