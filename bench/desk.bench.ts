@@ -124,6 +124,12 @@ async function screenshots(s: DeskServer): Promise<void> {
     await d.page.waitForTimeout(400);
     await d.page.screenshot({ path: `${SHOTS}${scheme === 'light' ? 'inbox' : 'inbox-dark'}.png` });
     if (scheme === 'light') {
+      // The Mentions needing response view, its first conversation open.
+      await d.page.getByRole('button', { name: 'Mentions needing response' }).click();
+      await d.page.getByRole('listbox', { name: 'Conversations' }).getByRole('option').first().click();
+      await d.page.locator('article.msg').first().waitFor();
+      await d.page.waitForTimeout(400);
+      await d.page.screenshot({ path: `${SHOTS}inbox-mentions.png` });
       const tablet = await signedIn(browser, s.url, s.users.agent.email, s.password, { width: 1024, height: 768 });
       await tablet.page.getByRole('listbox', { name: 'Conversations' }).getByRole('option').first().waitFor();
       await tablet.page.screenshot({ path: `${SHOTS}tablet.png` });

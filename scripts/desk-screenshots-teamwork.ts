@@ -1,6 +1,7 @@
 // Screenshots of the desk's teamwork features for docs/screenshots (run: npx tsx scripts/desk-screenshots-teamwork.ts):
-// @mentions, Merge with…, the customer profile drawer at 1280 px and on a phone, incidents. A real server
-// on a fresh embedded database with the demo data, Debian Chromium headless. Not a test.
+// @mentions, Merge with…, the customer profile drawer at 1280 px and on a phone, incidents and the
+// inbox filtered by one. A real server on a fresh embedded database with the demo data, Debian
+// Chromium headless. Not a test.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -76,6 +77,13 @@ await dana.page.locator('.incident-open').click();
 await dana.page.getByRole('list', { name: 'Conversations in this incident' }).getByRole('listitem').nth(3).waitFor();
 await settle(dana.page);
 await dana.page.screenshot({ path: `${SHOTS}incident-conversations.png` });
+// The inbox filtered by the incident (a removable chip; Incident among the filters).
+await dana.page.getByRole('link', { name: 'Show all conversations of this incident in the inbox' }).click();
+await dana.page.waitForURL(`**/c/${maria}?incident=${link?.id ?? ''}`);
+await dana.page.getByRole('button', { name: /^Filters/ }).click();
+await dana.page.getByRole('listbox', { name: 'Conversations' }).getByRole('option').nth(3).waitFor();
+await settle(dana.page);
+await dana.page.screenshot({ path: `${SHOTS}incident-filter.png` });
 await dana.context.close();
 
 // 5. The profile as a drawer at 1280 × 800, and on a phone.
@@ -93,4 +101,4 @@ for (const [w, h, name] of [[1280, 800, 'profile-drawer-1280'], [390, 844, 'phon
 }
 await browser.close();
 await s.close();
-console.log(`screenshots written to ${SHOTS}: mentions-menu, mentions, merge-search, merge-confirm, incident, incident-conversations, profile-drawer-1280, phone, phone-profile`);
+console.log(`screenshots written to ${SHOTS}: mentions-menu, mentions, merge-search, merge-confirm, incident, incident-conversations, incident-filter, profile-drawer-1280, phone, phone-profile`);
