@@ -35,6 +35,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     const model = await t.core.db.insertInto('triage_models').values({ brand_id: a.brandId, version: 'alpha-1', model: '{}', metrics: '{}', state: 'candidate' }).returning('id').executeTakeFirstOrThrow();
     const article = await t.core.kb.create({ ...actorA, userId: a.adminId }, { title: 'Alpha article secret', slug: 'alpha-article', body: 'alpha article body secret', status: 'published' });
     Object.assign(ids, { article: article.id });
+    await t.core.crmHook.set({ ...actorA, userId: a.adminId }, { url: 'http://127.0.0.1:9/alpha-crm', secret: 'alpha-crm-secret-0123456789' });
     Object.assign(ids, { incident: incident[0]?.id ?? '', identity: identity.id, inbound: inbound.id, triageModel: model.id, canned: canned.id, id: conv.id, conversation: conv.id, contact: conv.contact_id, messageId: note.id, user: a.agentId, team: team.id, token: token.id, channel: a.apiChannelId });
     bAdmin = await login(t.app, b.emails.admin, b.password);
   });
@@ -111,6 +112,9 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     'DELETE /api/v1/kb/articles/:id': { params: { id: 'article' } },
     'POST /api/v1/kb/preview': { body: { body: 'beta preview' } },
     'GET /api/v1/conversations/:id/kb-suggestions': { params: { id: 'conversation' } },
+    'GET /api/v1/crm-hook': {},
+    'PUT /api/v1/crm-hook': { body: { url: 'http://127.0.0.1:9/beta-crm', secret: 'beta-crm-secret-0123456789' } },
+    'DELETE /api/v1/crm-hook': {},
   };
 
   const protectedRoutes = () => t.app.routeTable.filter((r) => !r.public && r.method !== 'HEAD' && r.url.startsWith('/api/'));
@@ -133,7 +137,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
   });
 
   it('never lets brand B read or change brand A through any route', async () => {
-    const secrets = [ids.conversation, ids.contact, ids.messageId, ids.inbound, ids.triageModel, 'alpha-1', ids.team, ids.token, ids.channel, 'alpha secret complaint', 'alpha internal note', 'alpha canned secret', ids.canned, 'admin@alpha.test', 'agent@alpha.test', 'alpha incident secret', ids.incident, ids.article, 'Alpha article secret', 'alpha article body secret'];
+    const secrets = [ids.conversation, ids.contact, ids.messageId, ids.inbound, ids.triageModel, 'alpha-1', ids.team, ids.token, ids.channel, 'alpha secret complaint', 'alpha internal note', 'alpha canned secret', ids.canned, 'admin@alpha.test', 'agent@alpha.test', 'alpha incident secret', ids.incident, ids.article, 'Alpha article secret', 'alpha article body secret', 'alpha-crm', 'alpha-crm-secret-0123456789'];
     for (const r of protectedRoutes()) {
       if (r.url === '/api/v1/events' || r.url === '/api/v1/auth/logout') continue; // stream and sign-out checked separately
       const p = plan[`${r.method} ${r.url}`] ?? {};
@@ -153,6 +157,8 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     expect((await t.core.canned.list(systemActor(a.brandId))).map((c) => c.text)).toEqual(['alpha canned secret']);
     expect((await t.core.incidents.links(systemActor(a.brandId), ids.conversation ?? '')).map((l) => [l.title, l.status])).toEqual([['alpha incident secret', 'open']]);
     expect(await t.core.kb.get(systemActor(a.brandId), ids.article ?? '')).toMatchObject({ title: 'Alpha article secret', status: 'published', body: 'alpha article body secret' });
+    expect(await t.core.crmHook.get(systemActor(a.brandId))).toMatchObject({ configured: true, url: 'http://127.0.0.1:9/alpha-crm' });
+    expect(await t.core.crmHook.target(a.brandId)).toEqual({ url: 'http://127.0.0.1:9/alpha-crm', secret: 'alpha-crm-secret-0123456789' });
     expect(await t.core.db.selectFrom('triage_corrections').select('id').where('brand_id', '=', a.brandId).execute()).toEqual([]);
     expect((await t.core.db.selectFrom('note_mentions').select('read_at').where('brand_id', '=', a.brandId).execute()).map((m) => m.read_at)).toEqual([null]);
     expect((await t.core.db.selectFrom('triage_models').select('state').where('id', '=', ids.triageModel ?? '').executeTakeFirstOrThrow()).state).toBe('candidate');

@@ -84,6 +84,10 @@ const requires: Record<string, { perm: Permission | null; params?: Record<string
   'DELETE /api/v1/kb/articles/:id': { perm: 'kb:manage', params: { id: 'article2' } },
   'POST /api/v1/kb/preview': { perm: 'kb:manage', body: { body: '**bold**' } },
   'GET /api/v1/conversations/:id/kb-suggestions': { perm: 'kb:read', params: { id: 'conversation' } },
+  'GET /api/v1/crm-hook': { perm: 'channel:manage' },
+  // Port 9 (discard) refuses at once: profiles read later in the walk get an error note, not a wait.
+  'PUT /api/v1/crm-hook': { perm: 'channel:manage', body: { url: 'http://127.0.0.1:9/roles-crm', secret: 'roles-crm-secret-0123456789' } },
+  'DELETE /api/v1/crm-hook': { perm: 'channel:manage' },
 };
 // Not walked: the event stream never ends (its permission is checked in isolation.test.ts) and
 // sign-out ends the session the walk uses (checked in errors.test.ts).

@@ -3,6 +3,7 @@ import { AuthService } from './auth/auth.service';
 import { AdminService } from './brands/admin.service';
 import { ChannelService } from './channels/channel.service';
 import { ContactService } from './contacts/contact.service';
+import { CrmHookService } from './contacts/crm-hook';
 import { ConversationService } from './conversations/conversation.service';
 import { deliverJob } from './deliver/deliver.job';
 import { ChannelLimitsService } from './channels/channel-limits.service';
@@ -67,6 +68,7 @@ export class Core {
   readonly admin: AdminService;
   readonly conversations: ConversationService;
   readonly contacts: ContactService;
+  readonly crmHook: CrmHookService;
   readonly imports: ImportService;
   readonly presence: PresenceService;
   readonly canned: CannedService;
@@ -97,7 +99,8 @@ export class Core {
     this.admin = new AdminService(this.db, this.clock, { onAvailabilityChanged: async (uow, brandId, userId, availability) => { if (availability === 'offline') await this.routing.reassignFromAgent(uow, brandId, userId); } });
     this.conversations = new ConversationService(this.db, bus, this.clock, () => this.wakeWorkers(), { afterChange: async (uow, brandId, id) => { await this.sla.refresh(uow, brandId, id); } });
     this.transfers = new TransferService(this.db, bus, this.clock, this.routing, this.sla);
-    this.contacts = new ContactService(this.db, this.clock);
+    this.crmHook = new CrmHookService(this.db, this.box, this.clock);
+    this.contacts = new ContactService(this.db, this.clock, this.crmHook);
     this.imports = new ImportService(this.db, this.channels, this.ingest);
     this.presence = new PresenceService(this.db, bus, this.clock);
     this.canned = new CannedService(this.db, this.clock);

@@ -24,6 +24,7 @@ export { signApiBody, SIGNATURE_HEADER } from './channels/api/api.driver';
 export * from './conversations/conversation.service';
 export type { ListFilters } from './conversations/conversation.query';
 export * from './contacts/contact.service';
+export { CRM_TTL_MS, CrmHookService } from './contacts/crm-hook';
 export * from './brands/admin.service';
 export * from './presence/presence.service';
 export * from './canned/canned.service';

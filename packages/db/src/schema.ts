@@ -36,6 +36,7 @@ export interface ContactsTable {
   id: Generated<string>; brand_id: string; name: string | null; email: string | null;
   attributes: JsonD<Record<string, unknown>>; tags: Generated<string[]>; vip: Generated<boolean>; notes: Generated<string>;
   merged_into: string | null; created_at: CreatedAt; updated_at: Generated<Date>;
+  crm_attributes: JsonD<Record<string, unknown>>; crm_fetched_at: Date | null; crm_checked_at: Date | null; crm_error: string | null;
 }
 export interface ContactIdentitiesTable {
   id: Generated<string>; brand_id: string; contact_id: string; channel_kind: string; external_id: string;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ContactMatchPage, ContactView } from '@earshot/domain';
+import { ContactMatchPage, ContactView, CrmHookView } from '@earshot/domain';
 import { authErrors, IdParams, type RouteDeps } from './shared';
 
 export async function contactRoutes(app: FastifyInstance, { core }: RouteDeps): Promise<void> {
@@ -28,4 +28,17 @@ export async function contactRoutes(app: FastifyInstance, { core }: RouteDeps): 
   r.post('/api/v1/contacts/:id/unmerge', {
     schema: { tags, summary: 'Move one identity (and the conversations only it wrote in) out to a new contact', params: IdParams, body: z.strictObject({ identityId: z.uuid() }), response: { 200: z.object({ contact: ContactView, split: ContactView }), ...authErrors } },
   }, async (req) => core.contacts.unmerge(req.can('contact:merge'), req.params.id, req.body.identityId));
+
+  // The brand's CRM look-up hook (admin only): the secret goes in, never out.
+  const crmTags = ['crm'];
+  r.get('/api/v1/crm-hook', { schema: { tags: crmTags, summary: 'The brand\'s CRM look-up hook (URL, and whether a secret is set)', response: { 200: CrmHookView, ...authErrors } } },
+    async (req) => core.crmHook.get(req.can('channel:manage')));
+  r.put('/api/v1/crm-hook', {
+    schema: {
+      tags: crmTags, summary: 'Set the CRM look-up URL and its shared signing secret',
+      body: z.strictObject({ url: z.string().trim().min(1).max(2000), secret: z.string().min(16).max(200) }), response: { 200: CrmHookView, ...authErrors },
+    },
+  }, async (req) => core.crmHook.set(req.can('channel:manage'), req.body));
+  r.delete('/api/v1/crm-hook', { schema: { tags: crmTags, summary: 'Remove the CRM look-up hook (fetched fields stay on contacts)', response: { 200: CrmHookView, ...authErrors } } },
+    async (req) => core.crmHook.remove(req.can('channel:manage')));
 }

@@ -80,10 +80,11 @@ export function ContactPanel({ contactId, currentConversationId, drawerOpen = fa
       <textarea id="contact-notes" rows={4} value={draft} readOnly={!editable} onChange={(e) => setNotes(e.target.value)} placeholder="What the next agent should know" />
       {editable && notes !== null && notes !== c.notes ? <Button size="sm" onClick={() => patch.mutate({ notes }, { onSuccess: () => setNotes(null) })}>Save notes</Button> : null}
       {patch.error ? <p className="form-error small" role="alert">{errorMessage(patch.error)}</p> : null}
-      {Object.keys(c.attributes).length ? (
+      {Object.keys(c.attributes).length || c.crm ? (
         <>
           <h3>CRM</h3>
-          <dl className="attrs">{Object.entries(c.attributes).slice(0, 20).map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v)}</dd></div>)}</dl>
+          {c.crm?.status === 'error' ? <p className="muted small" role="status">CRM look-up failed ({c.crm.error}); {c.crm.fetchedAt ? `fields as of ${timeAgo(c.crm.fetchedAt)}` : 'no fields fetched yet'}.</p> : null}
+          <dl className="attrs">{Object.entries({ ...c.attributes, ...c.crm?.attributes }).slice(0, 50).map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v)}</dd></div>)}</dl>
         </>
       ) : null}
 

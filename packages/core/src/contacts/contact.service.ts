@@ -3,16 +3,18 @@ import { EarshotError, type ContactMatchPage, type ContactView } from '@earshot/
 import type { Actor } from '../shared/actor';
 import type { Clock } from '../shared/clock';
 import { transact } from '../shared/unit-of-work';
-import { findContact, listIdentities, resolveContactId } from './contact.repository';
+import { findContact, listIdentities, resolveContactId, type ContactRow, type IdentityRow } from './contact.repository';
 import { searchContacts, type ContactSearch } from './contact.search';
+import { CRM_RETRY_AFTER_ERROR_MS, CRM_TTL_MS, type CrmHookService } from './crm-hook';
 
 export class ContactService {
-  constructor(private readonly db: Kysely<DB>, private readonly clock: Clock) {}
+  constructor(private readonly db: Kysely<DB>, private readonly clock: Clock, private readonly crmHook: CrmHookService | null = null) {}
 
   async get(actor: Actor, id: string): Promise<ContactView> {
     const c = await findContact(this.db, actor.brandId, id);
     if (!c) throw new EarshotError('EARSHOT_CONTACT_NOT_FOUND', 'contact not found', { field: 'params.id' });
     const identities = await listIdentities(this.db, actor.brandId, id);
+    const crm = await this.#refreshCrm(actor, c, identities);
     const convs = await this.db.selectFrom('conversations as c').innerJoin('channels as ch', 'ch.id', 'c.channel_id')
       .select(['c.id', 'c.status', 'c.preview', 'c.last_activity_at', 'ch.kind']).where('c.brand_id', '=', actor.brandId).where('c.contact_id', '=', id)
       .orderBy('c.last_activity_at', 'desc').limit(50).execute();
@@ -20,8 +22,39 @@ export class ContactService {
       id: c.id, name: c.name, email: c.email, vip: c.vip, tags: c.tags, notes: c.notes, attributes: c.attributes, mergedInto: c.merged_into,
       identities: identities.map((i) => ({ id: i.id, channelKind: i.channel_kind, externalId: i.external_id, handle: i.handle, displayName: i.display_name, followers: i.followers })),
       conversations: convs.map((v) => ({ id: v.id, status: v.status, preview: v.preview, lastActivityAt: v.last_activity_at.toISOString(), channelKind: v.kind })),
-      createdAt: c.created_at.toISOString(),
+      createdAt: c.created_at.toISOString(), crm,
     };
+  }
+
+  /**
+   * Asks the brand's CRM look-up hook for the contact's fields when the cached ones are missing or
+   * older than the TTL. Awaited (2 s timeout) so the profile shows them; a failure keeps the last
+   * known fields with an error note and is retried after a minute, not on every read.
+   */
+  async #refreshCrm(actor: Actor, c: ContactRow, identities: IdentityRow[]): Promise<ContactView['crm']> {
+    let row = { attributes: c.crm_attributes, fetchedAt: c.crm_fetched_at, checkedAt: c.crm_checked_at, error: c.crm_error };
+    const target = this.crmHook ? await this.crmHook.target(actor.brandId) : null;
+    const now = this.clock.now();
+    const due = !row.checkedAt || now.getTime() - row.checkedAt.getTime() >= (row.error ? CRM_RETRY_AFTER_ERROR_MS : CRM_TTL_MS);
+    if (target && this.crmHook && due) {
+      const result = await this.crmHook.lookup(target, {
+        brandId: actor.brandId,
+        contact: { id: c.id, name: c.name, email: c.email, identities: identities.map((i) => ({ channelKind: i.channel_kind, externalId: i.external_id, handle: i.handle })) },
+      });
+      const at = this.clock.now();
+      row = result.ok ? { attributes: result.attributes, fetchedAt: at, checkedAt: at, error: null } : { ...row, checkedAt: at, error: result.error };
+      await transact(this.db, async (uow) => {
+        await uow.tx.updateTable('contacts').set(result.ok
+          ? { crm_attributes: JSON.stringify(result.attributes), crm_fetched_at: at, crm_checked_at: at, crm_error: null }
+          : { crm_checked_at: at, crm_error: result.error }).where('brand_id', '=', actor.brandId).where('id', '=', c.id).execute();
+        if (result.ok) {
+          uow.record({ brandId: actor.brandId, actorType: 'system', actorId: 'crm-hook', action: 'contact.crm_refreshed', subjectType: 'contact', subjectId: c.id, before: { attributes: c.crm_attributes }, after: { attributes: result.attributes }, at });
+        }
+      });
+    }
+    if (!target && !row.fetchedAt && !row.error) return null;
+    const attributes = Object.fromEntries(Object.entries(row.attributes).filter((e): e is [string, string | number | boolean | null] => e[1] === null || ['string', 'number', 'boolean'].includes(typeof e[1])));
+    return { status: row.error ? 'error' : 'ok', attributes, fetchedAt: row.fetchedAt?.toISOString() ?? null, error: row.error };
   }
 
   /** Finds the brand's contacts by name, handle or email (to merge a duplicate). */

@@ -99,8 +99,17 @@ export const ContactView = z.object({
   attributes: z.record(z.string(), z.unknown()), identities: z.array(IdentityView), mergedInto: z.string().nullable(),
   conversations: z.array(z.object({ id: z.string(), status: ConversationStatus, preview: z.string(), lastActivityAt: iso, channelKind: z.string() })),
   createdAt: iso,
+  /** Fields from the brand's CRM look-up hook (null: no hook and nothing fetched before). */
+  crm: z.object({
+    status: z.enum(['ok', 'error']), attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+    fetchedAt: iso.nullable(), error: z.string().nullable(),
+  }).nullable(),
 });
 export type ContactView = z.infer<typeof ContactView>;
+
+/** The brand's CRM look-up hook as an admin sees it: never the secret, only whether one is set. */
+export const CrmHookView = z.object({ configured: z.boolean(), url: z.string().nullable(), secretSet: z.boolean(), updatedAt: iso.nullable() });
+export type CrmHookView = z.infer<typeof CrmHookView>;
 
 /** A contact found by the merge search: enough to tell two customers apart. */
 export const ContactMatch = z.object({
