@@ -99,13 +99,22 @@ describeEachDb('inbox view "Mentions needing response": public, open, triage say
     expect((await t.core.conversations.list(theirs, { view: 'mentions_needing_response' })).items.map((c) => c.id)).toEqual([conv.oth]);
   });
 
-  it('migration 0013 fills the flag for existing conversations the way ingest keeps it', async () => {
+  it('migration 0013 fills the flag the way ingest keeps it for every conversation still waiting for an answer', async () => {
     const flags = () => t.core.db.selectFrom('conversations').select(['id', 'last_inbound_public']).orderBy('id').execute();
     const kept = await flags();
     expect(kept.filter((f) => f.last_inbound_public)).toHaveLength(7);
+    // Only a waiting, unresolved conversation can be in the view without a new message (which sets the flag).
+    const waiting = new Set((await t.core.db.selectFrom('conversations').select('id').where('waiting_since', 'is not', null).where('status', '<>', 'resolved').execute()).map((r) => r.id));
+    expect(kept.filter((f) => waiting.has(f.id) && f.last_inbound_public).length).toBeGreaterThan(0);
+    expect(kept.filter((f) => !waiting.has(f.id)).length).toBeGreaterThan(0);
+    const view = async () => (await t.core.conversations.list(agent, { view: 'mentions_needing_response' })).items.map((c) => c.id).sort();
+    const before = await view();
     await t.core.db.updateTable('conversations').set({ last_inbound_public: false }).execute();
     const m = listMigrations().find((x) => x.version === 13);
     await sql.raw(m?.sql ?? 'select no_migration_0013').execute(t.core.db);
-    expect(await flags()).toEqual(kept);
+    const after = await flags();
+    expect(after.filter((f) => waiting.has(f.id))).toEqual(kept.filter((f) => waiting.has(f.id)));
+    expect(after.filter((f) => !waiting.has(f.id) && f.last_inbound_public)).toEqual([]);
+    expect(await view()).toEqual(before);
   });
 });
