@@ -42,19 +42,22 @@ describeEachDb('knowledge base over HTTP: articles, suggestions, public page', (
     for (const [body, field] of [
       [{ title: '', body: 'x' }, 'body.title'], [{ title: 'x'.repeat(201), body: 'x' }, 'body.title'], [{ title: 'T', body: 'x', status: 'live' }, 'body.status'],
       [{ title: 'T', body: 'x', slug: 'Not A Slug' }, 'body.slug'], [{ title: 'T', body: 'x', tags: 'delivery' }, 'body.tags'], [{ title: 'T' }, 'body.body'],
-      [{ title: 'T', body: 'x', extra: 1 }, 'body'], [{ title: 'T', body: 'x'.repeat(50_001) }, 'body.body'], [{ title: 'a\u0000b', body: 'x' }, 'body.title'],
-      [{ title: 'T', body: 'nul \u0000' }, 'body.body'],
+      [{ title: 'T', body: 'x', extra: 1 }, 'body'], [{ title: 'T', body: 'x'.repeat(50_001) }, 'body.body'],
     ] as const) {
       const res = await post(body);
       expect([res.statusCode, res.json<{ error: { code: string; field?: string } }>().error]).toEqual([400, expect.objectContaining({ code: 'EARSHOT_VALIDATION', field })]);
     }
+    // A NUL (which PostgreSQL cannot store) is dropped from JSON strings before any route sees them.
+    const nulBody = await post({ title: 'Nul a\u0000b', body: 'nul \u0000' });
+    expect(nulBody.statusCode, nulBody.body).toBe(200);
+    expect(nulBody.json<KbArticleView>()).toMatchObject({ title: 'Nul ab', body: 'nul ' });
     const dup = await post({ title: 'Refunds for late parcels', body: 'again' });
     expect([dup.statusCode, dup.json<{ error: { code: string } }>().error.code]).toEqual([409, 'EARSHOT_CONFLICT']);
     const badCursor = await as(t.app, agent)('GET', '/api/v1/kb/articles?cursor=abc');
     expect([badCursor.statusCode, badCursor.json<{ error: { field: string } }>().error.field]).toEqual([400, 'query.cursor']);
     expect((await as(t.app, agent)('GET', '/api/v1/kb/articles/not-a-uuid')).statusCode).toBe(400);
     const nul = await as(t.app, agent)('GET', '/api/v1/kb/articles?q=%00');
-    expect([nul.statusCode, nul.json<{ error: { field: string } }>().error.field]).toEqual([400, 'querystring.q']);
+    expect([nul.statusCode, nul.json<{ error: { code: string; field: string } }>().error]).toEqual([400, expect.objectContaining({ code: 'EARSHOT_VALIDATION', field: 'query' })]);
 
     for (let i = 0; i < 4; i++) expect((await post({ title: `Parcel question ${i}`, body: 'parcel answers', status: 'published' })).statusCode).toBe(200);
     // An agent reads: every page of a search, in rank order, each article once.
