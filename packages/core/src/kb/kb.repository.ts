@@ -47,7 +47,10 @@ export async function listArticles(ex: Executor, brandId: string, f: ArticleFilt
   if (f.tag) where.push(sql`a.tags @> ${[f.tag]}::text[]`);
   const q = f.q?.trim();
   if (q) {
-    const rank = sql`ts_rank(a.search, websearch_to_tsquery('english', ${q}), 1)`;
+    // Ranked on the wanted words only: ts_rank of a query with "-word" in it scores the excluded
+    // word's absence too, which ties articles that differ in where the wanted word is.
+    const wanted = q.replace(/(^|\s)-\S+/g, ' ').trim() || q;
+    const rank = sql`ts_rank(a.search, websearch_to_tsquery('english', ${wanted}), 1)`;
     where.push(sql`a.search @@ websearch_to_tsquery('english', ${q})`);
     if (f.after && 'rank' in f.after) where.push(sql`(${rank}, a.id) < (${f.after.rank}::real, ${f.after.id}::uuid)`);
     return (await sql<ArticleListRow>`select ${COLUMNS}, ${rank}::text as rank ${FROM}
