@@ -13,12 +13,7 @@ mkdirSync(SHOTS, { recursive: true });
 const settle = (page: Page) => page.waitForTimeout(400);
 
 const s = await startDeskServer({ demo: true });
-const started = Date.now();
-for (;;) {
-  const left = await s.core.db.selectFrom('jobs').select((e) => e.fn.countAll<string>().as('n')).where('state', 'in', ['queued', 'running']).where('run_at', '<=', new Date()).executeTakeFirstOrThrow();
-  if (Number(left.n) === 0 || Date.now() - started > 600_000) break;
-  await new Promise((r) => setTimeout(r, 500));
-}
+await s.waitForJobs();
 await s.postInbound([
   { id: 'shot-maria', author: 'maria_g', name: 'Maria Garcia', text: 'My refund for order 4471 still has not arrived. Three weeks now!', followers: 5200 },
   { id: 'shot-maria-work', author: 'maria_work', name: 'M. Garcia (work)', text: 'Writing from my work account: any news on the refund for order 4471?' },

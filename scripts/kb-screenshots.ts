@@ -14,12 +14,7 @@ mkdirSync(SHOTS, { recursive: true });
 const settle = (page: Page) => page.waitForTimeout(400);
 
 const s = await startDeskServer({ demo: true });
-const started = Date.now();
-for (;;) {
-  const left = await s.core.db.selectFrom('jobs').select((e) => e.fn.countAll<string>().as('n')).where('name', '=', 'ingest.process').where('state', 'in', ['queued', 'running']).executeTakeFirstOrThrow();
-  if (Number(left.n) === 0 || Date.now() - started > 600_000) break;
-  await new Promise((r) => setTimeout(r, 500));
-}
+await s.waitForJobs({ names: ['ingest.process'] });
 // TWCS tweet 634: "why is my order at my local courier for the last 6 days and still hasn't been delivered to me??"
 const courier = (await sql<{ id: string }>`select conversation_id as id from messages where brand_id = ${s.brandId} and text like ${'%my local courier%'} limit 1`.execute(s.core.db)).rows[0]?.id;
 if (!courier) throw new Error('the TWCS sample was not imported');

@@ -36,6 +36,11 @@ export interface DeskServer {
   postInbound(events: { id: string; author: string; text: string; followers?: number; name?: string; visibility?: 'public' | 'private' }[]): Promise<number>;
   /** Runs queued jobs (ingest, delivery) to completion. */
   drain(): Promise<void>;
+  /**
+   * Waits (at most `timeoutMs`) until the running workers have no due job left, or none of the
+   * named kinds: screenshot scripts use it to start from a settled demo.
+   */
+  waitForJobs(opts?: { names?: string[]; timeoutMs?: number }): Promise<void>;
   /** The newest conversation of the customer with this handle (without the @). */
   conversationOf(handle: string): Promise<string>;
   close(): Promise<void>;
@@ -113,6 +118,16 @@ export async function startDeskServer(opts: { demo?: boolean; worker?: boolean }
       return res.status;
     },
     async drain() { await core.worker().drain(); },
+    async waitForJobs({ names, timeoutMs = 600_000 } = {}) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        let q = core.db.selectFrom('jobs').select((e) => e.fn.countAll<string>().as('n')).where('state', 'in', ['queued', 'running']).where('run_at', '<=', new Date());
+        if (names?.length) q = q.where('name', 'in', names);
+        const left = await q.executeTakeFirstOrThrow();
+        if (Number(left.n) === 0 || Date.now() > until) return;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    },
     async conversationOf(handle) {
       const row = await core.db.selectFrom('conversations as c').innerJoin('contact_identities as i', 'i.contact_id', 'c.contact_id')
         .select('c.id').where('c.brand_id', '=', demo.brandId).where('i.handle', '=', `@${handle}`).orderBy('c.created_at', 'desc').executeTakeFirstOrThrow();
