@@ -5,6 +5,7 @@ import type { InboundRequest } from '../channels/driver';
 import { getDriver } from '../channels/registry';
 import { enqueueJobs } from '../jobs/job.queue';
 import { stripNul } from '../shared/nul';
+import { AckGroup, type AckGroupOptions, type AckGroupStats } from './ack-group';
 import { JOB_INGEST } from './ingest.job';
 
 export interface ReceiveResult {
@@ -15,13 +16,35 @@ export interface ReceiveResult {
   eventIds: string[];
 }
 
+export interface IngestEvent {
+  providerEventId: string;
+  payload: unknown;
+}
+
+/** One store() call, its events already deduped. */
+interface Delivery {
+  brandId: string;
+  channelId: string;
+  events: IngestEvent[];
+}
+
 /**
  * receive: verify the delivery, store every raw event (same provider event id twice = one row) and
  * enqueue its processing in the same transaction. Only then may the route answer 200: an
- * acknowledged event is on disk.
+ * acknowledged event is on disk. Concurrent deliveries share that transaction (group commit,
+ * ack-group.ts; docs/adr/0015-group-commit-acks.md).
  */
 export class IngestService {
-  constructor(private readonly db: Kysely<DB>, private readonly channels: ChannelService, private readonly onEnqueued: () => void = () => undefined) {}
+  readonly #acks: AckGroup<Delivery, number>;
+
+  constructor(private readonly db: Kysely<DB>, private readonly channels: ChannelService, private readonly onEnqueued: () => void = () => undefined, groupCommit: AckGroupOptions = {}) {
+    this.#acks = new AckGroup((deliveries) => this.#commit(deliveries), (d) => d.events.length, groupCommit);
+  }
+
+  /** How many group transactions the acknowledgement path ran, for metrics and tests. */
+  get groupCommitStats(): Readonly<AckGroupStats> {
+    return this.#acks.stats;
+  }
 
   async receive(channelId: string, req: InboundRequest, body: unknown): Promise<ReceiveResult> {
     const { row, ctx } = await this.channels.load(channelId);
@@ -43,22 +66,49 @@ export class IngestService {
     return res;
   }
 
-  /** Stores already-verified provider events (also used by pollers and imports). */
-  async store(brandId: string, channelId: string, events: { providerEventId: string; payload: unknown }[]): Promise<ReceiveResult> {
+  /**
+   * Stores already-verified provider events (also used by pollers and imports). Resolves once they
+   * are committed; an event id already stored, or stored by an earlier call in the same group,
+   * counts as a duplicate.
+   */
+  async store(brandId: string, channelId: string, events: IngestEvent[]): Promise<ReceiveResult> {
     const seen = new Set<string>();
     const unique = events.filter((e) => (seen.has(e.providerEventId) ? false : (seen.add(e.providerEventId), true)));
-    const accepted = await this.db.transaction().execute(async (tx) => {
-      const values = unique.map((e) => sql`(${brandId}::uuid, ${channelId}::uuid, ${e.providerEventId}, ${jsonWithoutNul(e.payload)}::jsonb)`);
-      const inserted = (await sql<{ id: string }>`
-        insert into inbound_events (brand_id, channel_id, provider_event_id, payload) values ${sql.join(values)}
-        on conflict (channel_id, provider_event_id) do nothing
-        returning id`.execute(tx)).rows;
-      await enqueueJobs(tx, inserted.map((r) => ({ name: JOB_INGEST, payload: { eventId: r.id }, opts: { brandId, key: `ingest:${r.id}` } })));
-      return inserted.length;
-    });
-    if (accepted > 0) this.onEnqueued();
+    const accepted = unique.length === 0 ? 0 : await this.#acks.submit({ brandId, channelId, events: unique });
     return { channelId, accepted, duplicates: events.length - accepted, eventIds: unique.map((e) => e.providerEventId) };
   }
+
+  /** One transaction for a group of deliveries: one insert of all their rows, one enqueue. Returns each delivery's accepted count. */
+  async #commit(deliveries: Delivery[]): Promise<number[]> {
+    // An event id in two deliveries of the group is inserted once, for the earlier delivery.
+    const owner = new Map<string, number>();
+    const values = deliveries.flatMap((d, i) => d.events.flatMap((e) => {
+      const k = eventKey(d.channelId, e.providerEventId);
+      if (owner.has(k)) return [];
+      owner.set(k, i);
+      return [sql`(${d.brandId}::uuid, ${d.channelId}::uuid, ${e.providerEventId}, ${jsonWithoutNul(e.payload)}::jsonb)`];
+    }));
+    const inserted = await this.db.transaction().execute(async (tx) => {
+      const rows = (await sql<{ id: string; brand_id: string; channel_id: string; provider_event_id: string }>`
+        insert into inbound_events (brand_id, channel_id, provider_event_id, payload) values ${sql.join(values)}
+        on conflict (channel_id, provider_event_id) do nothing
+        returning id, brand_id, channel_id, provider_event_id`.execute(tx)).rows;
+      await enqueueJobs(tx, rows.map((r) => ({ name: JOB_INGEST, payload: { eventId: r.id }, opts: { brandId: r.brand_id, key: `ingest:${r.id}` } })));
+      return rows;
+    });
+    const accepted = deliveries.map(() => 0);
+    for (const r of inserted) {
+      const i = owner.get(eventKey(r.channel_id, r.provider_event_id));
+      if (i !== undefined) accepted[i] = (accepted[i] ?? 0) + 1;
+    }
+    if (inserted.length > 0) this.onEnqueued();
+    return accepted;
+  }
+}
+
+/** Channel ids come back from PostgreSQL in lower case, whatever case the caller used. */
+function eventKey(channelId: string, providerEventId: string): string {
+  return `${channelId.toLowerCase()}\n${providerEventId}`;
 }
 
 /** The payload as JSON, cleaned of NUL characters only when it has one (jsonb refuses them). */
