@@ -130,7 +130,7 @@ export class Core {
     ];
   }
 
-  /** Routing and SLA run on every inbound message, in its transaction; hooks from options run after. */
+  /** Routing and SLA run on every inbound message, in its transaction (hooks from options run after); an echo refreshes the SLA clock. */
   #resolveHooks(): ResolveHooks {
     const extra = this.opts.hooks?.afterInbound;
     return {
@@ -140,6 +140,8 @@ export class Core {
         await this.sla.refresh(uow, c.conversation.brand_id, c.conversation.id, { conversation: routed.conversation, alsoSet: routed.pending, ...(c.created ? { createdWith: c.message } : {}) });
         if (extra) await extra(uow, c);
       },
+      // The brand's own reply seen on the provider answers the customer: the clock moves at once.
+      afterEcho: async (uow, conversation) => { await this.sla.refresh(uow, conversation.brand_id, conversation.id, { conversation }); },
     };
   }
 

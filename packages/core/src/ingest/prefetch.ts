@@ -6,6 +6,8 @@ import type { ConversationRow } from '../conversations/conversation.repository';
 import type { BatchState, Executor } from '../shared/unit-of-work';
 import { contactFactsMany, type ContactFacts } from './contact-facts';
 import { JOB_INGEST } from './job-name';
+import { loadLogs } from '../sla/sla.events';
+import { batchWrites, startBatchWrites } from './batch-writes';
 
 /**
  * What one ingest batch reads up front, for every message of every job, in five statements
@@ -27,11 +29,10 @@ const msgKey = (channelId: string, providerMessageId: string) => `msg:${channelI
 const identityKey = (brandId: string, kind: string, externalId: string) => `identity:${brandId}:${kind}:${externalId}`;
 const threadKey = (channelId: string, key: string) => `thread:${channelId}:${key}`;
 const factsKey = (brandId: string, contactId: string) => `facts:${brandId}:${contactId}`;
-const convKey = (id: string) => `conversation:${id}`;
-const touchedKey = (brandId: string, contactId: string) => `touched:${brandId}:${contactId}`;
 
 export async function prefetchIngest(ex: Executor, batch: BatchState, items: PrefetchItem[]): Promise<void> {
   if (items.length === 0) return;
+  const writes = startBatchWrites(batch);
   const msgs = items.filter((i) => i.message.providerMessageId);
   if (msgs.length > 0) {
     const found = (await sql<{ channel_id: string; provider_message_id: string }>`
@@ -71,7 +72,16 @@ export async function prefetchIngest(ex: Executor, batch: BatchState, items: Pre
   if (convIds.size > 0) {
     // Locked in id order, so two batches never wait on each other's conversations in a cycle.
     const rows = await ex.selectFrom('conversations').selectAll().where('id', 'in', [...convIds]).orderBy('id').forUpdate().execute();
-    for (const r of rows) batch.set(convKey(r.id), r);
+    for (const r of rows) writes.hold(r);
+    // Their SLA event logs, one statement per brand (index-bound: migration 0015), kept current by the batch.
+    const byBrand = new Map<string, string[]>();
+    for (const r of rows) byBrand.set(r.brand_id, [...byBrand.get(r.brand_id) ?? [], r.id]);
+    for (const [brandId, ids] of byBrand) {
+      const logs = await loadLogs(ex, brandId, ids);
+      for (const id of ids) {
+        writes.setSlaLog(id, { messages: logs.messages.filter((m) => m.conversation_id === id), audit: logs.audit.filter((a) => a.subject_id === id), seen: new Set() });
+      }
+    }
   }
 }
 
@@ -112,29 +122,43 @@ export function noteThreadKeys(batch: BatchState | null, channelId: string, conv
 }
 
 /**
- * The contact's facts as read up front, once: undefined when they were not read, or when a message
- * of this batch has already been stored for the contact (its open conversation and counts moved).
+ * The contact's facts as read up front, kept current by the batch's own messages (`touchContact`):
+ * undefined when they were not read, or when another kind of job ran in the batch.
  */
 export function takeFacts(batch: BatchState | null, brandId: string, contactId: string): ContactFacts | null | undefined {
-  if (!batch || !batch.onlyHandled(JOB_INGEST)) return undefined;
+  if (!batch || !batch.onlyHandled(JOB_INGEST) || !batchWrites(batch)) return undefined;
   const k = factsKey(brandId, contactId);
   if (!batch.has(k)) return undefined;
-  const f = batch.get<ContactFacts | null>(k);
-  batch.delete(k);
-  if (f && batch.has(touchedKey(brandId, f.id))) return undefined;
-  return f;
+  return batch.get<ContactFacts | null>(k);
 }
 
-/** A message of this batch was stored for the contact: facts read before it are stale. */
-export function touchContact(batch: BatchState | null, brandId: string, contactId: string): void {
-  batch?.set(touchedKey(brandId, contactId), true);
+/** A contact created by this batch: no tags, history or open conversation yet. */
+export function noteNewContact(batch: BatchState | null, brandId: string, contactId: string): void {
+  batch?.set(factsKey(brandId, contactId), { id: contactId, tags: [], attributes: {}, vip: false, openConversationId: null, recentInbound: 0, recentConversations: 0 } satisfies ContactFacts);
 }
 
-/** The conversation row locked up front, once (a second message of the batch reads it again). */
+/**
+ * A message of this batch was stored for the contact: its facts move with it (one more recent
+ * message, this conversation is the open one, one more recent conversation when it was created).
+ */
+export function touchContact(batch: BatchState | null, brandId: string, contactId: string, change: { conversationId: string; open: boolean; created: boolean; inbound: boolean } | null = null): void {
+  const k = factsKey(brandId, contactId);
+  const f = batch?.get<ContactFacts | null>(k);
+  if (!batch || !f || !change) {
+    batch?.delete(k);
+    return;
+  }
+  batch.set(k, {
+    ...f,
+    recentInbound: f.recentInbound + (change.inbound ? 1 : 0),
+    recentConversations: f.recentConversations + (change.created ? 1 : 0),
+    openConversationId: change.open ? change.conversationId : f.openConversationId === change.conversationId ? null : f.openConversationId,
+  });
+}
+
+/** The batch's latest row of a conversation it read up front or created (undefined: read it from the table). */
 export function takeConversation(batch: BatchState | null, brandId: string, id: string): ConversationRow | undefined {
   // Another kind of job in the batch (an SLA evaluation) may have changed the row since.
-  const row = batch?.onlyHandled(JOB_INGEST) ? batch.get<ConversationRow>(convKey(id)) : undefined;
-  if (!row) return undefined;
-  batch?.delete(convKey(id));
-  return row.brand_id === brandId ? row : undefined;
+  const row = batch?.onlyHandled(JOB_INGEST) ? batchWrites(batch)?.conversation(id) : undefined;
+  return row?.brand_id === brandId ? row : undefined;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ConversationsTable, Updateable } from '@earshot/db';
 import type { CanonicalMessage } from '@earshot/domain';
 import type { DeskEvent } from '../events/event-bus';
@@ -11,12 +12,16 @@ import type { Clock } from '../shared/clock';
 import type { UnitOfWork } from '../shared/unit-of-work';
 import { promotedModelRef } from '../triage/triage-model.repository';
 import type { MessageClassifier } from './message-classifier';
-import { identityKindOf, knownIdentity, knownMessage, knownThread, noteIdentity, noteMessage, noteThreadKeys, takeConversation, takeFacts, threadKeysOf, touchContact } from './prefetch';
+import { identityKindOf, knownIdentity, knownMessage, knownThread, noteIdentity, noteMessage, noteNewContact, noteThreadKeys, takeConversation, takeFacts, threadKeysOf, touchContact } from './prefetch';
+import { batchWrites } from './batch-writes';
+import { loadLogs } from '../sla/sla.events';
 import { contactFacts, RECENT_INBOUND_DAYS, REPEAT_CONVERSATION_DAYS, type ContactFacts } from './contact-facts';
 
 export interface ResolveHooks {
   /** Runs in the same transaction after an inbound message is stored (routing, SLA, …). */
   afterInbound?: (uow: UnitOfWork, c: InboundHookContext) => Promise<void>;
+  /** Runs in the same transaction after the brand's own reply, seen on the provider (an echo), joined a conversation (the SLA clock). */
+  afterEcho?: (uow: UnitOfWork, conversation: ConversationRow) => Promise<void>;
 }
 
 /** What the hooks learn about one stored inbound message. */
@@ -65,6 +70,8 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
   const { tx } = uow;
   const { brandId, channel, message: m, clock } = input;
   const batch = uow.batch;
+  // In a worker batch the message and the conversation's changes are written at the end of the batch.
+  const writes = batchWrites(batch);
   // Stored once, whatever the delivery count.
   if (knownMessage(batch, channel.id, m.providerMessageId) ?? await findMessageByProviderId(tx, channel.id, m.providerMessageId)) return null;
 
@@ -90,6 +97,7 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
     noteIdentity(batch, r.identity);
     identity = r.identity;
     newContact = r.created;
+    if (newContact) noteNewContact(batch, brandId, r.identity.contact_id);
     // A contact created just now has no merge pointer and no conversations yet: nothing to look up.
     if (!newContact) {
       const known = takeFacts(batch, brandId, r.identity.contact_id);
@@ -100,7 +108,16 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
   }
 
   let reopened = false;
-  let conv: ConversationRow | undefined = conversationId ? takeConversation(batch, brandId, conversationId) ?? await lockConversation(tx, brandId, conversationId) : undefined;
+  let conv: ConversationRow | undefined = conversationId ? takeConversation(batch, brandId, conversationId) : undefined;
+  if (!conv && conversationId) {
+    conv = await lockConversation(tx, brandId, conversationId);
+    if (conv && writes) {
+      // Not read up front (a key the batch did not know): held from now on, with its SLA log.
+      const logs = await loadLogs(tx, brandId, [conv.id]);
+      writes.hold(conv);
+      writes.setSlaLog(conv.id, { ...logs, seen: new Set() });
+    }
+  }
   if (!conv && !contactId) return null;
   const created = !conv;
 
@@ -123,6 +140,10 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
       last_inbound_at: sentAt, waiting_since: sentAt, preview: m.text.slice(0, PREVIEW_CHARS), message_count: 1, ...triage,
     }).returningAll().executeTakeFirstOrThrow();
     uow.record({ brandId, actorType: 'channel', actorId: channel.id, action: 'conversation.created', subjectType: 'conversation', subjectId: conv.id, after: { contactId, channelId: channel.id }, at: now });
+    if (writes) {
+      writes.hold(conv);
+      writes.setSlaLog(conv.id, { messages: [], audit: [], seen: new Set() });
+    }
   }
 
   // The message and its thread keys in one statement (the keys' insert rides along as a CTE).
@@ -136,17 +157,28 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
     triage: classification ? JSON.stringify(classification.labels) : null, sent_at: sentAt,
     delivery_status: inbound ? null : 'sent' as const,
   };
-  const message = keys.length === 0
-    ? await tx.insertInto('messages').values(row).returningAll().executeTakeFirstOrThrow()
-    : await tx
-      .with('thread_keys', (db) => db.insertInto('conversation_threads')
-        .values(keys.map((k) => ({ brand_id: brandId, channel_id: channel.id, thread_key: k, conversation_id: into })))
-        .onConflict((oc) => oc.columns(['channel_id', 'thread_key']).doNothing()).returning('thread_key'))
-      .insertInto('messages').values(row).returningAll().executeTakeFirstOrThrow();
+  let message: MessageRow;
+  if (writes) {
+    // The id is made here; the row is inserted with the batch's others at its end.
+    message = {
+      ...row, id: randomUUID(), kind: 'message', author_user_id: null, delivery_error: null, idempotency_key: null, created_at: now,
+      attachments: m.attachments ?? [], raw: (input.raw ?? null) as MessageRow['raw'], triage: (classification?.labels ?? null) as MessageRow['triage'],
+    };
+    writes.addMessage(message, keys);
+  } else {
+    message = keys.length === 0
+      ? await tx.insertInto('messages').values(row).returningAll().executeTakeFirstOrThrow()
+      : await tx
+        .with('thread_keys', (db) => db.insertInto('conversation_threads')
+          .values(keys.map((k) => ({ brand_id: brandId, channel_id: channel.id, thread_key: k, conversation_id: into })))
+          .onConflict((oc) => oc.columns(['channel_id', 'thread_key']).doNothing()).returning('thread_key'))
+        .insertInto('messages').values(row).returningAll().executeTakeFirstOrThrow();
+  }
   noteMessage(batch, channel.id, m.providerMessageId);
   noteThreadKeys(batch, channel.id, conv.id, keys);
-  touchContact(batch, brandId, conv.contact_id);
-  if (contactId && contactId !== conv.contact_id) touchContact(batch, brandId, contactId);
+  // The contact's facts move with the message (the author's own identity's contact too, when it was merged into another).
+  const touched = { conversationId: conv.id, open: inbound || conv.status !== 'resolved', created, inbound };
+  for (const id of new Set([conv.contact_id, contactId, identity?.contact_id].filter((x): x is string => !!x))) touchContact(batch, brandId, id, writes ? touched : null);
 
   if (inbound && conv.status === 'resolved') {
     reopened = true;
@@ -171,15 +203,18 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
     pending = { ...patch, ...triage };
     // With hooks (routing, SLA) the change is written once, with theirs; they see the row as it will be.
     if (hook) conv = { ...conv, ...patch, ...(classification ? { triage: classification.labels, needs_response: classification.needsResponse } : {}) };
-    else conv = await updateConversation(tx, brandId, conv.id, pending);
+    else conv = writes ? writes.change(conv, pending) : await updateConversation(tx, brandId, conv.id, pending);
   } else if (!created) {
-    conv = await updateConversation(tx, brandId, conv.id, {
+    const echo: Updateable<ConversationsTable> = {
       // A brand's own reply seen on the provider (an echo or an imported reply): it answers the customer.
       last_activity_at: later ? sentAt : conv.last_activity_at,
       first_reply_at: conv.first_reply_at ?? (m.visibility === 'public' || !conv.is_public ? sentAt : conv.first_reply_at),
       waiting_since: null,
       message_count: conv.message_count + 1,
-    });
+    };
+    conv = writes ? writes.change(conv, echo) : await updateConversation(tx, brandId, conv.id, echo);
+    // The reply answers the customer: the SLA clock stops (or moves to the next response) at once.
+    if (input.hooks?.afterEcho) await input.hooks.afterEcho(uow, conv);
   }
   uow.record({ brandId, actorType: 'channel', actorId: channel.id, action: inbound ? 'message.received' : 'message.echoed', subjectType: 'message', subjectId: message.id, after: { conversationId: conv.id, providerMessageId: m.providerMessageId, visibility: m.visibility, newContact }, at: now });
 

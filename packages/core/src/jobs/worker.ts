@@ -119,9 +119,15 @@ export class Worker {
   async #batch(names: string[], limit: number, savepoints: boolean): Promise<number> {
     let root: UnitOfWork | undefined;
     const count = await this.opts.db.transaction().execute(async (tx) => {
+      // One kind of job per batch: a kind's batch may hold rows in memory and write them at its end
+      // (ingest does), which a job of another kind reading the table in between would not see.
+      const next = (await sql<{ name: string }>`
+        select name from jobs where state = 'queued' and run_at <= now() and name = any(${names}::text[])
+        order by run_at, id limit 1`.execute(tx)).rows[0];
+      if (!next) return 0;
       const jobs = (await sql<JobRow>`
         select id, name, brand_id, payload, attempts, max_attempts from jobs
-        where state = 'queued' and run_at <= now() and name = any(${names}::text[])
+        where state = 'queued' and run_at <= now() and name = ${next.name}
         order by run_at, id limit ${limit}
         for update skip locked`.execute(tx)).rows;
       if (jobs.length === 0) return 0;

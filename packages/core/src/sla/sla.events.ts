@@ -10,11 +10,20 @@ const STATUS_ACTIONS: Record<string, ConversationStatusValue | null> = {
   'conversation.snoozed': 'snoozed', 'conversation.reopened': 'open',
 };
 export const PRIORITY_ACTION = 'conversation.priority_changed';
-const LOG_ACTIONS = [...Object.keys(STATUS_ACTIONS), PRIORITY_ACTION];
+export const LOG_ACTIONS = [...Object.keys(STATUS_ACTIONS), PRIORITY_ACTION];
+/**
+ * The same list as SQL literals: migration 0015's partial index `audit_events_sla_log_idx` holds
+ * exactly these actions, and the planner can use a partial index only when the query repeats its
+ * predicate literally (a bound array parameter does not imply it).
+ */
+const LOG_ACTIONS_SQL = sql.raw(LOG_ACTIONS.map((a) => {
+  if (!/^[a-z_.]+$/.test(a)) throw new Error(`unexpected audit action ${a}`);
+  return `'${a}'`;
+}).join(', '));
 
 interface ConvHead { id: string; created_at: Date; channelKind: ChannelKind }
-interface MsgRow { conversation_id: string; direction: 'inbound' | 'outbound'; kind: string; sent_at: Date; delivery_status: string | null; idempotency_key: string | null }
-interface AuditLike { subject_id: string | null; action: string; before: unknown; after: unknown; created_at: Date }
+export interface MsgRow { conversation_id: string; direction: 'inbound' | 'outbound'; kind: string; sent_at: Date; delivery_status: string | null; idempotency_key: string | null }
+export interface AuditLike { subject_id: string | null; action: string; before: unknown; after: unknown; created_at: Date }
 
 const field = (o: unknown, k: string): unknown => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined);
 
@@ -57,7 +66,7 @@ export async function loadLogs(ex: Executor, brandId: string, conversationIds: s
       from messages where brand_id = ${brandId} and conversation_id = any(${conversationIds}::uuid[])
     union all
     select 'a', subject_id, null, null, created_at, null, null, action, before, after
-      from audit_events where brand_id = ${brandId} and subject_type = 'conversation' and subject_id = any(${conversationIds}::text[]) and action = any(${LOG_ACTIONS}::text[])`.execute(ex)).rows;
+      from audit_events where brand_id = ${brandId} and subject_type = 'conversation' and subject_id = any(${conversationIds}::text[]) and action in (${LOG_ACTIONS_SQL})`.execute(ex)).rows;
   const messages: MsgRow[] = [];
   const audit: AuditLike[] = [];
   for (const r of rows) {

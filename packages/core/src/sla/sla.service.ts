@@ -15,6 +15,7 @@ import { clockFor, columnsOf, NO_SLA, transitionKeys, type SlaColumns } from './
 import { buildSlaEvents, loadLogs, pendingAudit, PRIORITY_ACTION } from './sla.events';
 import { hoursFor, ownHours, ownPolicy, policyFor, saveHours, savePolicy, teamExists, type HoursInForce, type PolicyInForce } from './sla.repository';
 import { releaseJobKey, scheduleSlaEvaluation, scheduleSlaEvaluationIn } from './sla.schedule';
+import { batchWrites } from '../ingest/batch-writes';
 
 const ACTOR_ID = 'sla';
 const LOCKED_RETRY_MS = 5_000;
@@ -72,9 +73,13 @@ export class SlaService {
     return { clock, events, policy, columns: columnsOf(clock, policy.label) };
   }
 
-  async #store(ex: Executor, conv: ConversationRow, c: Computed | null, now: Date, alsoSet: Updateable<ConversationsTable> | null = null): Promise<ConversationRow> {
+  async #store(ex: Executor, conv: ConversationRow, c: Computed | null, now: Date, alsoSet: Updateable<ConversationsTable> | null = null, uow?: UnitOfWork): Promise<ConversationRow> {
     const cols = c ? c.columns : NO_SLA;
-    return updateConversation(ex, conv.brand_id, conv.id, { ...alsoSet, ...cols, sla_clock: c ? JSON.stringify(c.clock) : null, sla_evaluated_at: now });
+    const set = { ...alsoSet, ...cols, sla_clock: c ? JSON.stringify(c.clock) : null, sla_evaluated_at: now };
+    // In an ingest batch the conversation is held by the batch: its changes are written at the end, with the others'.
+    const writes = batchWrites(uow?.batch);
+    if (writes?.conversation(conv.id)) return writes.change(conv, set);
+    return updateConversation(ex, conv.brand_id, conv.id, set);
   }
 
   async #channelKind(ex: Executor, channelId: string): Promise<ChannelKind> {
@@ -84,8 +89,13 @@ export class SlaService {
 
   async #liveCompute(uow: UnitOfWork, conv: ConversationRow, now: Date, createdWith?: MessageRow): Promise<Computed | null> {
     // A conversation created in this transaction has one message and no stored audit rows yet.
-    const logs = createdWith ? { messages: [createdWith], audit: [] } : await loadLogs(uow.tx, conv.brand_id, [conv.id]);
-    logs.audit.push(...pendingAudit(uow.audit, conv.id));
+    // An ingest batch holds the log of each of its conversations (read up front, kept current by its messages and audit entries).
+    const writes = batchWrites(uow.batch);
+    const held = writes?.slaLog(conv.id);
+    if (held) writes?.noteAudit(conv.id, uow.audit);
+    const logs = held ? { messages: [...held.messages], audit: [...held.audit] }
+      : createdWith ? { messages: [createdWith], audit: [] } : await loadLogs(uow.tx, conv.brand_id, [conv.id]);
+    if (!held) logs.audit.push(...pendingAudit(uow.audit, conv.id));
     const channelKind = await uow.cached(`channel-kind:${conv.channel_id}`, () => this.#channelKind(uow.tx, conv.channel_id));
     return this.#compute(new Scope(uow.tx, conv.brand_id, uow), conv, channelKind, logs, now);
   }
@@ -100,7 +110,7 @@ export class SlaService {
     if (!conv) return null;
     const now = this.clock.now();
     const c = await this.#liveCompute(uow, conv, now, known.createdWith);
-    await this.#store(uow.tx, conv, c, now, known.alsoSet ?? null);
+    await this.#store(uow.tx, conv, c, now, known.alsoSet ?? null, uow);
     if (!c) return null;
     const raised = new Set(conv.sla_raised);
     const due = transitionKeys(c.clock).some((t) => !raised.has(t.key)) ? now : c.clock.nextEvaluationAt;
