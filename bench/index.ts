@@ -2,6 +2,7 @@
 // baseline measured in the same run; they are never part of `npm test`.
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { UsageError } from './support/args';
 
 const [name, ...args] = process.argv.slice(2);
 const dir = fileURLToPath(new URL('.', import.meta.url));
@@ -11,4 +12,10 @@ if (!name || !available.includes(name)) {
   process.exit(name ? 2 : 0);
 }
 const mod = (await import(`./${name}.bench.ts`)) as { default: (argv: string[]) => Promise<void> };
-await mod.default(args);
+try {
+  await mod.default(args);
+} catch (e) {
+  if (!(e instanceof UsageError)) throw e;
+  console.error(`${name}: ${e.message}`);
+  process.exit(2);
+}
