@@ -48,6 +48,8 @@ export interface ApiMessageInput {
   visibility?: 'public' | 'private';
   followers?: number;
   sentAt?: string;
+  /** `outbound`: the brand's own reply seen on the provider (an echo). */
+  direction?: 'inbound' | 'outbound';
 }
 
 /** A generic-API delivery body for one or more messages, with its signature header. */
@@ -56,7 +58,7 @@ export function apiDelivery(secret: string, events: ApiMessageInput[]): { body: 
     events: events.map((e) => ({
       id: `evt-${e.id}`,
       message: {
-        providerMessageId: e.id, replyToProviderId: e.replyTo ?? null, threadKey: e.threadKey ?? null, direction: 'inbound',
+        providerMessageId: e.id, replyToProviderId: e.replyTo ?? null, threadKey: e.threadKey ?? null, direction: e.direction ?? 'inbound',
         visibility: e.visibility ?? 'public', author: { externalId: e.author ?? 'cust-1', handle: `@${e.author ?? 'cust-1'}`, followers: e.followers ?? 10 },
         text: e.text ?? `message ${e.id}`, sentAt: e.sentAt ?? new Date().toISOString(),
       },
