@@ -1,5 +1,6 @@
 import { sql, type ConversationsTable, type Updateable } from '@earshot/db';
 import type { ConversationRow, MessageRow } from '../conversations/conversation.repository';
+import type { IdentityRow } from '../contacts/contact.repository';
 import type { AuditEntry } from '../audit/audit.types';
 import type { AuditLike, MsgRow } from '../sla/sla.events';
 import type { BatchState, Executor } from '../shared/unit-of-work';
@@ -8,6 +9,8 @@ import type { BatchState, Executor } from '../shared/unit-of-work';
  * The writes of one ingest worker batch, collected in memory and sent as a few multi-row
  * statements at the end of the batch instead of two or three statements per message:
  *
+ * - new customers' contacts and identities, new conversations (ids generated in Node): one insert each;
+ * - changed identities (handle, name, followers): one update;
  * - messages (ids generated in Node) and their thread keys: one insert each;
  * - every conversation's changes (the message's counters, routing's team/tags/priority, the SLA
  *   clock): merged per conversation and written by one `update … from jsonb_array_elements`;
@@ -24,6 +27,10 @@ import type { BatchState, Executor } from '../shared/unit-of-work';
  * message count is written as a difference, and other columns are only written when a patch set them.
  */
 export class IngestBatchWrites {
+  readonly #contacts: { id: string; brand_id: string; name: string | null; email: string | null }[] = [];
+  readonly #identities: IdentityRow[] = [];
+  readonly #identityUpdates = new Map<string, IdentityRow>();
+  readonly #newConversations = new Map<string, ConversationRow>();
   readonly #messages: Record<string, unknown>[] = [];
   readonly #threadKeys = new Map<string, { brand_id: string; channel_id: string; thread_key: string; conversation_id: string }>();
   readonly #patches = new Map<string, { brandId: string; baseCount: number; patch: Record<string, unknown> }>();
@@ -40,14 +47,39 @@ export class IngestBatchWrites {
     if (!this.#current.has(row.id)) this.#current.set(row.id, row);
   }
 
+  /** A new customer: the contact and its first identity, inserted at the end. */
+  addContact(contact: { id: string; brand_id: string; name: string | null; email: string | null }, identity: IdentityRow): void {
+    this.#contacts.push(contact);
+    this.#identities.push(identity);
+  }
+
+  /** An identity whose handle, display name or followers changed (the latest row wins). */
+  updateIdentity(row: IdentityRow): void {
+    if (this.#identities.some((i) => i.id === row.id)) {
+      const k = this.#identities.findIndex((i) => i.id === row.id);
+      this.#identities[k] = row;
+      return;
+    }
+    this.#identityUpdates.set(row.id, row);
+  }
+
+  /** A new conversation, inserted at the end with every change the batch makes to it. */
+  addConversation(row: ConversationRow): void {
+    this.#newConversations.set(row.id, row);
+    this.#current.set(row.id, row);
+  }
+
   /** Records a change of a held conversation, to be written at the end; returns the row as it now is. */
   change(conv: ConversationRow, set: Updateable<ConversationsTable>): ConversationRow {
-    const entry = this.#patches.get(conv.id) ?? { brandId: conv.brand_id, baseCount: (this.#current.get(conv.id) ?? conv).message_count, patch: {} };
-    const parsed: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(set)) {
-      if (v === undefined || k === 'updated_at') continue;
-      parsed[k] = JSON_COLUMNS.has(k) && typeof v === 'string' ? JSON.parse(v) as unknown : v;
+    const fresh = this.#newConversations.get(conv.id);
+    if (fresh) {
+      const row = { ...conv, ...parseJsonColumns(set) } as ConversationRow;
+      this.#newConversations.set(conv.id, row);
+      this.#current.set(conv.id, row);
+      return row;
     }
+    const entry = this.#patches.get(conv.id) ?? { brandId: conv.brand_id, baseCount: (this.#current.get(conv.id) ?? conv).message_count, patch: {} };
+    const parsed = parseJsonColumns(set);
     Object.assign(entry.patch, parsed);
     this.#patches.set(conv.id, entry);
     const row = { ...conv, ...parsed } as ConversationRow;
@@ -85,12 +117,36 @@ export class IngestBatchWrites {
     }
   }
 
-  get pendingMessages(): number {
-    return this.#messages.length;
-  }
-
-  /** Writes everything collected: messages, thread keys, then one update for all changed conversations. */
+  /**
+   * Writes everything collected, parents first: contacts, identities, conversations, messages,
+   * thread keys, then one update each for changed identities and conversations. May run more than
+   * once in a batch (an automatic acknowledgement needs its conversation stored); it starts afresh.
+   */
   async flush(ex: Executor): Promise<void> {
+    if (this.#contacts.length > 0) {
+      const c = this.#contacts;
+      await sql`insert into contacts (id, brand_id, name, email)
+        select * from unnest(${c.map((x) => x.id)}::uuid[], ${c.map((x) => x.brand_id)}::uuid[], ${c.map((x) => x.name)}::text[], ${c.map((x) => x.email)}::text[])`.execute(ex);
+      this.#contacts.length = 0;
+    }
+    if (this.#identities.length > 0) {
+      const i = this.#identities;
+      const inserted = await sql`insert into contact_identities (id, brand_id, contact_id, channel_kind, external_id, handle, display_name, followers)
+        select * from unnest(${i.map((x) => x.id)}::uuid[], ${i.map((x) => x.brand_id)}::uuid[], ${i.map((x) => x.contact_id)}::uuid[], ${i.map((x) => x.channel_kind)}::text[],
+          ${i.map((x) => x.external_id)}::text[], ${i.map((x) => x.handle)}::text[], ${i.map((x) => x.display_name)}::text[], ${i.map((x) => x.followers)}::integer[])
+        on conflict (brand_id, channel_kind, external_id) do nothing`.execute(ex);
+      // Another batch created one of these customers meanwhile: this batch's view is wrong, so it
+      // reruns (the worker retries with a savepoint per job, which resolves the race row by row).
+      if (Number(inserted.numAffectedRows ?? 0) !== i.length) throw new Error('a customer of this batch was created by a concurrent batch');
+      this.#identities.length = 0;
+    }
+    if (this.#newConversations.size > 0) {
+      const rows = [...this.#newConversations.values()];
+      await sql`insert into conversations (${sql.raw(INSERT_COLUMNS.join(', '))})
+        select ${sql.raw(INSERT_COLUMNS.map((col) => `c.${col}`).join(', '))}
+        from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) as e(j), jsonb_populate_record(null::conversations, e.j) as c`.execute(ex);
+      this.#newConversations.clear();
+    }
     if (this.#messages.length > 0) {
       await sql`
         insert into messages (id, brand_id, conversation_id, channel_id, direction, visibility, kind, author_identity_id, author_user_id, text,
@@ -110,6 +166,14 @@ export class IngestBatchWrites {
         select * from unnest(${keys.map((k) => k.brand_id)}::uuid[], ${keys.map((k) => k.channel_id)}::uuid[], ${keys.map((k) => k.thread_key)}::text[], ${keys.map((k) => k.conversation_id)}::uuid[])
         on conflict (channel_id, thread_key) do nothing`.execute(ex);
       this.#threadKeys.clear();
+    }
+    if (this.#identityUpdates.size > 0) {
+      const u = [...this.#identityUpdates.values()];
+      await sql`update contact_identities i set handle = v.handle, display_name = v.display_name, followers = v.followers
+        from unnest(${u.map((x) => x.id)}::uuid[], ${u.map((x) => x.handle)}::text[], ${u.map((x) => x.display_name)}::text[], ${u.map((x) => x.followers)}::integer[])
+          as v(id, handle, display_name, followers)
+        where i.id = v.id`.execute(ex);
+      this.#identityUpdates.clear();
     }
     if (this.#patches.size > 0) {
       // In id order, the order the rows were locked in.
@@ -166,6 +230,8 @@ const COLUMN_TYPES: Record<string, string> = {
   sla_next_response_breached: 'boolean', sla_resolution_breached: 'boolean', sla_raised: 'text[]', sla_clock: 'jsonb', sla_evaluated_at: 'timestamptz',
   routing: 'jsonb',
 };
+/** Columns of a conversation the batch inserts (the rest keep their defaults). */
+const INSERT_COLUMNS = ['id', 'brand_id', 'contact_id', 'channel_id', ...Object.keys(COLUMN_TYPES), 'message_count', 'created_at', 'updated_at'];
 const JSON_COLUMNS = new Set(Object.entries(COLUMN_TYPES).filter(([, t]) => t === 'jsonb').map(([c]) => c));
 
 /** `col = case when the patch has it then its value else the column`, for every column above. */
@@ -175,3 +241,13 @@ const SET_CLAUSE = Object.entries(COLUMN_TYPES).map(([col, type]) => {
       : `(v.p ->> '${col}')::${type}`;
   return `${col} = case when v.p ? '${col}' then ${value} else c.${col} end`;
 }).join(', ');
+
+/** A patch with its JSON columns as values (callers pass them serialised, as Kysely wants them). */
+function parseJsonColumns(set: Updateable<ConversationsTable>): Record<string, unknown> {
+  const parsed: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(set)) {
+    if (v === undefined || k === 'updated_at') continue;
+    parsed[k] = JSON_COLUMNS.has(k) && typeof v === 'string' ? JSON.parse(v) as unknown : v;
+  }
+  return parsed;
+}

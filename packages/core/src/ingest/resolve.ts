@@ -3,7 +3,7 @@ import type { ConversationsTable, Updateable } from '@earshot/db';
 import type { CanonicalMessage } from '@earshot/domain';
 import type { DeskEvent } from '../events/event-bus';
 import type { ChannelRow } from '../channels/channel.repository';
-import { resolveContactId, upsertIdentity } from '../contacts/contact.repository';
+import { resolveContactId, upsertIdentity, type IdentityInput, type IdentityRow } from '../contacts/contact.repository';
 import {
   countRecentInbound, findByThreadKeys, findMessageByProviderId, findOpenForContact, lockConversation, updateConversation,
   type ConversationRow, type MessageRow,
@@ -13,7 +13,7 @@ import type { UnitOfWork } from '../shared/unit-of-work';
 import { promotedModelRef } from '../triage/triage-model.repository';
 import type { MessageClassifier } from './message-classifier';
 import { identityKindOf, knownIdentity, knownMessage, knownThread, noteIdentity, noteMessage, noteNewContact, noteThreadKeys, takeConversation, takeFacts, threadKeysOf, touchContact } from './prefetch';
-import { batchWrites } from './batch-writes';
+import { batchWrites, type IngestBatchWrites } from './batch-writes';
 import { loadLogs } from '../sla/sla.events';
 import { contactFacts, RECENT_INBOUND_DAYS, REPEAT_CONVERSATION_DAYS, type ContactFacts } from './contact-facts';
 
@@ -90,10 +90,12 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
   let facts: ContactFacts | null = null;
   if (inbound) {
     const kind = identityKindOf(channel);
-    const r = await upsertIdentity(tx, {
+    const author = {
       brandId, channelKind: kind, externalId: m.author.externalId, handle: m.author.handle ?? null,
       displayName: m.author.displayName ?? null, followers: m.author.followers ?? null, email: m.author.email ?? null,
-    }, knownIdentity(batch, brandId, kind, m.author.externalId));
+    };
+    const known = knownIdentity(batch, brandId, kind, m.author.externalId);
+    const r = writes && known !== undefined ? identityInBatch(writes, author, known, now) : await upsertIdentity(tx, author, known);
     noteIdentity(batch, r.identity);
     identity = r.identity;
     newContact = r.created;
@@ -134,14 +136,20 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
   if (!conv) {
     if (!contactId) return null; // (checked above; narrows the type)
     // A new conversation (only ever for a customer's message) is written once, with its first message's facts.
-    conv = await tx.insertInto('conversations').values({
+    const values = {
       brand_id: brandId, contact_id: contactId, channel_id: channel.id, subject: (m.subject ?? '').slice(0, 500),
       is_public: m.visibility === 'public', last_inbound_public: m.visibility === 'public', last_activity_at: sentAt, created_at: sentAt,
-      last_inbound_at: sentAt, waiting_since: sentAt, preview: m.text.slice(0, PREVIEW_CHARS), message_count: 1, ...triage,
-    }).returningAll().executeTakeFirstOrThrow();
+      last_inbound_at: sentAt, waiting_since: sentAt, preview: m.text.slice(0, PREVIEW_CHARS), message_count: 1,
+    };
+    if (writes) {
+      // Made here with its id, inserted with the batch's others at its end.
+      conv = { ...NEW_CONVERSATION, ...values, id: randomUUID(), updated_at: now, triage: classification?.labels ?? null, needs_response: classification?.needsResponse ?? true };
+      writes.addConversation(conv);
+    } else {
+      conv = await tx.insertInto('conversations').values({ ...values, ...triage }).returningAll().executeTakeFirstOrThrow();
+    }
     uow.record({ brandId, actorType: 'channel', actorId: channel.id, action: 'conversation.created', subjectType: 'conversation', subjectId: conv.id, after: { contactId, channelId: channel.id }, at: now });
     if (writes) {
-      writes.hold(conv);
       writes.setSlaLog(conv.id, { messages: [], audit: [], seen: new Set() });
     }
   }
@@ -221,9 +229,11 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
   if (hook) {
     // Routing reads the conversation's contact; when that is the author (it nearly always is), the facts read above serve.
     const since = sentAt.getTime() - REPEAT_CONVERSATION_DAYS * 86_400_000;
-    const contact = facts && conv.contact_id === facts.id ? {
-      tags: facts.tags, attributes: facts.attributes, vip: facts.vip,
-      priorConversations: facts.recentConversations - (!created && conv.created_at.getTime() >= since ? 1 : 0),
+    // Someone else's conversation (a reply into another customer's thread): that contact's facts, when the batch holds them.
+    const owner = facts && conv.contact_id === facts.id ? facts : created ? undefined : takeFacts(batch, brandId, conv.contact_id);
+    const contact = owner ? {
+      tags: owner.tags, attributes: owner.attributes, vip: owner.vip,
+      priorConversations: owner.recentConversations - (!created && conv.created_at.getTime() >= since ? 1 : 0),
     } : undefined;
     await hook(uow, { conversation: conv, message, created, reopened, newContact, pending, ...(contact ? { contact } : {}) });
   }
@@ -234,4 +244,35 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
   if (created) events.push({ type: 'conversation.created', brandId, conversationId: conv.id, at });
   if (reopened) events.push({ type: 'conversation.reopened', brandId, conversationId: conv.id, at });
   return { conversationId: conv.id, messageId: message.id, created, reopened, events };
+}
+
+/** What a new conversation holds besides its first message's facts (the table's defaults). */
+const NEW_CONVERSATION = {
+  status: 'open', priority: 'normal', team_id: null, assignee_id: null, tags: [], first_reply_at: null, snoozed_until: null, resolved_at: null,
+  sla_policy: null, sla_state: null, sla_first_response_due_at: null, sla_next_response_due_at: null, sla_resolution_due_at: null,
+  sla_next_evaluation_at: null, sla_first_response_breached: false, sla_next_response_breached: false, sla_resolution_breached: false,
+  sla_raised: [], sla_clock: null, sla_evaluated_at: null, routing: null,
+} as const satisfies Partial<ConversationRow>;
+
+/**
+ * `upsertIdentity` for a worker batch that read the identity up front: a known identity's changed
+ * handle, name or followers, or a new customer's contact and identity (ids made here), are written
+ * at the end of the batch. A concurrent batch creating the same customer makes that write fail,
+ * and the batch reruns with a savepoint per job (where `upsertIdentity` settles the race).
+ */
+function identityInBatch(writes: IngestBatchWrites, i: IdentityInput, known: IdentityRow | null, now: Date): { identity: IdentityRow; created: boolean } {
+  if (known) {
+    const changed = (i.followers != null && i.followers !== known.followers) || (i.handle && i.handle !== known.handle) || (i.displayName && i.displayName !== known.display_name);
+    if (!changed) return { identity: known, created: false };
+    const identity = { ...known, followers: i.followers ?? known.followers, handle: i.handle ?? known.handle, display_name: i.displayName ?? known.display_name };
+    writes.updateIdentity(identity);
+    return { identity, created: false };
+  }
+  const contactId = randomUUID();
+  const identity: IdentityRow = {
+    id: randomUUID(), brand_id: i.brandId, contact_id: contactId, channel_kind: i.channelKind, external_id: i.externalId,
+    handle: i.handle ?? null, display_name: i.displayName ?? null, followers: i.followers ?? null, created_at: now,
+  };
+  writes.addContact({ id: contactId, brand_id: i.brandId, name: i.displayName ?? i.handle ?? null, email: i.email ?? null }, identity);
+  return { identity, created: true };
 }

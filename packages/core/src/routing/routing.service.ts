@@ -13,6 +13,7 @@ import { queueTemplateReply } from './auto-reply';
 import { REPEAT_CONVERSATION_DAYS } from '../ingest/contact-facts';
 import { autoAssign, batchPoolAgents, lockPool, noteAssignment } from './auto-assign';
 import { effectiveChannelKind } from './channel-kind';
+import { batchWrites } from '../ingest/batch-writes';
 import { buildFacts } from './routing.facts';
 import { countPriorConversations, insertRuleSet, latestRuleSet, loadCandidates, teamsOf } from './routing.repository';
 
@@ -140,6 +141,8 @@ export class RoutingService {
     }
     // Only on a new conversation: it was inserted with its counters, so ctx.pending holds none that this would race.
     if (ctx.created && a.acknowledgeTemplateId) {
+      // The acknowledgement's message needs its conversation stored: a worker batch writes what it holds so far.
+      await batchWrites(uow.batch)?.flush(tx);
       await queueTemplateReply(uow, { conversation: current, templateId: a.acknowledgeTemplateId, key: `ack:${conv.id}`, actorId: ACTOR_ID, now });
     }
 
