@@ -96,7 +96,7 @@ export class Core {
     this.routing = new RoutingService(this.db, bus, this.clock);
     this.sla = new SlaService(this.db, bus, this.clock, this.routing);
     // An agent going offline hands their open conversations on, in the same transaction.
-    this.admin = new AdminService(this.db, this.clock, { onAvailabilityChanged: async (uow, brandId, userId, availability) => { if (availability === 'offline') await this.routing.reassignFromAgent(uow, brandId, userId); } });
+    this.admin = new AdminService(this.db, bus, this.clock, { onAvailabilityChanged: async (uow, brandId, userId, availability) => { if (availability === 'offline') await this.routing.reassignFromAgent(uow, brandId, userId); } });
     this.conversations = new ConversationService(this.db, bus, this.clock, () => this.wakeWorkers(), { afterChange: async (uow, brandId, id) => { await this.sla.refresh(uow, brandId, id); } });
     this.transfers = new TransferService(this.db, bus, this.clock, this.routing, this.sla);
     this.crmHook = new CrmHookService(this.db, this.box, this.clock);

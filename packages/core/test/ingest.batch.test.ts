@@ -111,6 +111,9 @@ describeEachDb('ingest: many messages in one batch', (kind) => {
   });
 
   it('runs batches side by side (several loops, one brand) without going over capacity, losing or doubling a message', async () => {
+    // Earlier tests left conversations waiting in the queue, which agents coming online would take: closed, so these start empty.
+    const left = await t.core.db.selectFrom('conversations').select('id').where('brand_id', '=', b.brandId).where('status', '!=', 'resolved').execute();
+    for (const c of left) await t.core.conversations.setStatus(admin, c.id, 'resolved');
     const agents: string[] = [];
     for (let i = 0; i < 3; i++) {
       const u = await t.core.admin.upsertUser(admin, { email: `c${i}@batch.test`, name: `C${i}`, role: 'agent' });

@@ -5,6 +5,8 @@ import type { Actor } from '../shared/actor';
 import type { Clock } from '../shared/clock';
 import { transact, type UnitOfWork } from '../shared/unit-of-work';
 import { findUserByEmail, listBrandUsers } from '../auth/user.repository';
+import type { EventBus } from '../events/event-bus';
+import { assignWaiting, lockPoolsOfAgent } from '../routing/assign-waiting';
 
 export interface BrandRow { id: string; slug: string; name: string; timezone: string }
 
@@ -15,7 +17,7 @@ export interface AdminHooks {
 
 /** Brands, users, memberships and teams. */
 export class AdminService {
-  constructor(private readonly db: Kysely<DB>, private readonly clock: Clock, private readonly hooks: AdminHooks = {}) {}
+  constructor(private readonly db: Kysely<DB>, private readonly bus: EventBus, private readonly clock: Clock, private readonly hooks: AdminHooks = {}) {}
 
   async ensureBrand(input: { slug: string; name: string; timezone?: string }): Promise<{ brand: BrandRow; created: boolean }> {
     const existing = await this.db.selectFrom('brands').select(['id', 'slug', 'name', 'timezone']).where('slug', '=', input.slug).executeTakeFirst();
@@ -70,7 +72,10 @@ export class AdminService {
   }
 
   async updateMembership(actor: Actor, userId: string, patch: { role?: Role | undefined; availability?: 'online' | 'away' | 'offline' | undefined; skills?: string[] | undefined; capacity?: Record<string, number> | undefined }): Promise<UserView> {
+    const routingChange = patch.availability !== undefined || patch.capacity !== undefined || patch.skills !== undefined || patch.role !== undefined;
     await transact(this.db, async (uow) => {
+      // Assignment locks the pools' cursors, then their members' rows: this change takes them in the same order.
+      if (routingChange) await lockPoolsOfAgent(uow, actor.brandId, userId);
       const m = await uow.tx.selectFrom('memberships').selectAll().where('brand_id', '=', actor.brandId).where('user_id', '=', userId).forUpdate().executeTakeFirst();
       if (!m) throw new EarshotError('EARSHOT_USER_NOT_FOUND', 'user not found', { field: 'params.id' });
       const set = {
@@ -81,6 +86,8 @@ export class AdminService {
       await uow.tx.updateTable('memberships').set(set).where('brand_id', '=', actor.brandId).where('user_id', '=', userId).execute();
       uow.record({ brandId: actor.brandId, actorType: actor.type, actorId: actor.id, action: 'user.updated', subjectType: 'user', subjectId: userId, before: { role: m.role, availability: m.availability, skills: m.skills, capacity: m.capacity }, after: patch, at: this.clock.now() });
       if (patch.availability && patch.availability !== m.availability) await this.hooks.onAvailabilityChanged?.(uow, actor.brandId, userId, patch.availability);
+      // Online with room (just came online, more capacity, a new skill, no longer a viewer): the queue flows to them.
+      if (routingChange && (patch.availability ?? m.availability) === 'online') await assignWaiting(uow, { brandId: actor.brandId, agentId: userId, now: this.clock.now(), bus: this.bus });
     });
     return this.getUser(actor.brandId, userId);
   }

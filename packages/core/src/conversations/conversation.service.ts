@@ -11,6 +11,7 @@ import { listMessages, lockConversation, updateConversation, type ConversationRo
 import { getConversationView, listConversations, messageViews, type ListFilters } from './conversation.query';
 import { insertMentions, resolveMentionedUsers, withMentions } from '../mentions/mention.repository';
 import { incidentLinks } from '../incidents/incident.repository';
+import { assignWaiting } from '../routing/assign-waiting';
 
 export const JOB_DELIVER = 'message.deliver';
 
@@ -18,6 +19,12 @@ export interface ConversationHooks {
   /** Runs in the change's transaction after a change (SLA clocks are recomputed and rescheduled). */
   afterChange?: (uow: UnitOfWork, brandId: string, conversationId: string) => Promise<void>;
 }
+
+/** Statuses that count against an agent's capacity (routing.repository loadCandidates). */
+const HOLDS_CAPACITY: ReadonlySet<ConversationStatus> = new Set(['open', 'pending']);
+
+/** What a change did: the audit diff, and the agent whose capacity it freed (the queue moves on to them). */
+interface ChangeResult { before: Record<string, unknown>; after: Record<string, unknown>; freed?: { agentId: string; handedBack?: string } | null }
 
 export interface ReplyInput {
   text: string;
@@ -40,7 +47,7 @@ export class ConversationService {
   }
 
   /** Locks the conversation, applies a change, audits it and tells the desk after commit. */
-  async #change(actor: Actor, id: string, action: string, fn: (c: ConversationRow, uow: UnitOfWork) => Promise<{ before: Record<string, unknown>; after: Record<string, unknown> } | null>): Promise<ConversationView> {
+  async #change(actor: Actor, id: string, action: string, fn: (c: ConversationRow, uow: UnitOfWork) => Promise<ChangeResult | null>): Promise<ConversationView> {
     await transact(this.db, async (uow) => {
       const c = await lockConversation(uow.tx, actor.brandId, id);
       if (!c) throw new EarshotError('EARSHOT_CONVERSATION_NOT_FOUND', 'conversation not found', { field: 'params.id' });
@@ -49,6 +56,7 @@ export class ConversationService {
       uow.record({ brandId: actor.brandId, actorType: actor.type, actorId: actor.id, action, subjectType: 'conversation', subjectId: id, before: diff.before, after: diff.after, at: this.clock.now() });
       await this.hooks.afterChange?.(uow, actor.brandId, id);
       uow.onCommit(() => this.bus.publish({ type: action, brandId: actor.brandId, conversationId: id, userId: actor.userId ?? undefined, at: this.clock.now().toISOString(), data: diff.after }));
+      if (diff.freed) await assignWaiting(uow, { brandId: actor.brandId, agentId: diff.freed.agentId, handedBack: diff.freed.handedBack ?? null, now: this.clock.now(), bus: this.bus });
     });
     return getConversationView(this.db, actor.brandId, id);
   }
@@ -61,7 +69,9 @@ export class ConversationService {
       }
       if (c.assignee_id === assigneeId) return null;
       await updateConversation(uow.tx, actor.brandId, id, { assignee_id: assigneeId });
-      return { before: { assigneeId: c.assignee_id }, after: { assigneeId } };
+      // Taken from an agent: their slot goes to the queue; an unassigned conversation rejoins it, but not with them.
+      const freed = c.assignee_id && HOLDS_CAPACITY.has(c.status) ? { agentId: c.assignee_id, ...(assigneeId === null ? { handedBack: id } : {}) } : null;
+      return { before: { assigneeId: c.assignee_id }, after: { assigneeId }, freed };
     });
   }
 
@@ -75,7 +85,8 @@ export class ConversationService {
         resolved_at: status === 'resolved' ? now : null,
         snoozed_until: status === 'snoozed' ? new Date(snoozedUntil ?? now) : null,
       });
-      return { before: { status: c.status }, after: { status, ...(status === 'snoozed' ? { snoozedUntil } : {}) } };
+      const freed = c.assignee_id && HOLDS_CAPACITY.has(c.status) && !HOLDS_CAPACITY.has(status) ? { agentId: c.assignee_id } : null;
+      return { before: { status: c.status }, after: { status, ...(status === 'snoozed' ? { snoozedUntil } : {}) }, freed };
     });
   }
 

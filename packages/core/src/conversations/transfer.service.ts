@@ -6,6 +6,7 @@ import type { SlaService } from '../sla/sla.service';
 import type { Actor } from '../shared/actor';
 import type { Clock } from '../shared/clock';
 import { transact } from '../shared/unit-of-work';
+import { assignWaiting } from '../routing/assign-waiting';
 import { lockConversation, updateConversation } from './conversation.repository';
 import { getConversationView } from './conversation.query';
 
@@ -32,6 +33,10 @@ export class TransferService {
       }).returning('id').executeTakeFirstOrThrow();
       const moved = await updateConversation(tx, actor.brandId, id, { team_id: team.id, assignee_id: null, message_count: c.message_count + 1, last_activity_at: now });
       uow.record({ brandId: actor.brandId, actorType: actor.type, actorId: actor.id, action: 'conversation.transferred', subjectType: 'conversation', subjectId: id, before: { teamId: c.team_id, assigneeId: c.assignee_id }, after: { teamId: team.id, note: input.note, noteId: note.id }, at: now });
+      // The previous agent's slot goes to the queue first; the new team's pool is locked with theirs, in order, for the reassignment below.
+      if (c.assignee_id && (c.status === 'open' || c.status === 'pending')) {
+        await assignWaiting(uow, { brandId: actor.brandId, agentId: c.assignee_id, teamIds: [team.id], excludeConversationIds: [id], now, bus: this.bus });
+      }
       const r = c.status === 'resolved' ? null : await this.routing.reassign(uow, moved, { sticky: false });
       await this.sla.refresh(uow, actor.brandId, id); // the new team may have its own policy and hours
       const at = now.toISOString();

@@ -1,5 +1,6 @@
 import { sql } from '@earshot/db';
 import { AgentCapacity, RoutingRules, type AgentCandidate, type ChannelKind, type RoutingRule } from '@earshot/domain';
+import type { ConversationRow } from '../conversations/conversation.repository';
 import type { Executor } from '../shared/unit-of-work';
 import { effectiveChannelKind } from './channel-kind';
 
@@ -77,4 +78,47 @@ export async function countPriorConversations(ex: Executor, brandId: string, con
   const r = await ex.selectFrom('conversations').select(sql<string>`count(*)`.as('n')).where('brand_id', '=', brandId).where('contact_id', '=', contactId)
     .where('id', '!=', exceptId).where('created_at', '>=', since).executeTakeFirst();
   return Number(r?.n ?? 0);
+}
+
+/** The rules of one stored version (the version a routing record names), or null when the brand has no such version. */
+export async function ruleSetAt(ex: Executor, brandId: string, version: number): Promise<RoutingRule[] | null> {
+  const r = await ex.selectFrom('routing_rule_sets').select('rules').where('brand_id', '=', brandId).where('version', '=', version).executeTakeFirst();
+  return r ? RoutingRules.parse(r.rules) : null;
+}
+
+/** The teams an agent belongs to in the brand. */
+export async function teamIdsOfAgent(ex: Executor, brandId: string, userId: string): Promise<string[]> {
+  return (await ex.selectFrom('team_members').select('team_id').where('brand_id', '=', brandId).where('user_id', '=', userId).orderBy('team_id').execute()).map((r) => r.team_id);
+}
+
+/** The pool key of the brand's own pool in conversations_queue_waiting_idx (conversations without a team). */
+const BRAND_POOL = '00000000-0000-0000-0000-000000000000';
+
+export interface WaitingConversation { conversation: ConversationRow; channelKind: ChannelKind }
+
+/**
+ * The head of each pool's queue (null: the brand's pool, conversations without a team), at most
+ * `perPool` each: open, unassigned conversations whose routing asked for an assignment, most
+ * urgent then longest waiting first. One statement, each pool read in the order of
+ * conversations_queue_waiting_idx (migration 0016; the expressions here match it). The rows are
+ * locked; rows another transaction holds (being changed right now) are skipped, not waited for,
+ * so this never waits on a conversation lock while holding the pools' locks.
+ */
+export async function lockWaitingConversations(ex: Executor, brandId: string, pools: readonly (string | null)[], perPool: number, excludeIds: readonly string[] = []): Promise<WaitingConversation[]> {
+  const keys = [...new Set(pools.map((p) => p ?? BRAND_POOL))];
+  if (keys.length === 0 || perPool <= 0) return [];
+  const rows = (await sql<ConversationRow & { channel_kind: string; channel_settings: Record<string, unknown> }>`
+    select w.*, ch.kind as channel_kind, ch.settings as channel_settings
+    from unnest(${keys}::uuid[]) as p(pool)
+    cross join lateral (
+      select c.* from conversations c
+      where c.brand_id = ${brandId} and coalesce(c.team_id, ${BRAND_POOL}::uuid) = p.pool
+        and c.status = 'open' and c.assignee_id is null and (c.routing -> 'assignment') <> 'null'::jsonb
+        and c.id <> all(${[...excludeIds]}::uuid[])
+      order by (case c.priority when 'urgent' then 3 when 'high' then 2 when 'normal' then 1 else 0 end) desc, coalesce(c.waiting_since, c.created_at), c.id
+      limit ${perPool}
+      for update of c skip locked
+    ) w
+    join channels ch on ch.id = w.channel_id`.execute(ex)).rows;
+  return rows.map(({ channel_kind: kind, channel_settings: settings, ...conversation }) => ({ conversation, channelKind: effectiveChannelKind(kind, settings) }));
 }

@@ -311,7 +311,8 @@ export class RoutingService {
   }
 }
 
-function explain(r: RoutingRecord): string {
+/** The routing record's one-line explanation, from its parts (also rebuilt when a queued conversation is assigned later). */
+export function explain(r: RoutingRecord): string {
   const parts = r.matched.length ? r.matched.map((m) => m.explanation) : ['no rule matched'];
   if (r.team) parts.push(`routed to ${r.team.explanation}`);
   if (r.assignment) parts.push(r.assignment.explanation);

@@ -38,3 +38,17 @@ export function withLoad(agent: AgentCandidate, kind: ChannelKind, delta: number
   const next = Math.max(0, (agent.openByChannel[kind] ?? 0) + delta);
   return { ...agent, openByChannel: { ...agent.openByChannel, [kind]: next } };
 }
+
+/** Free slots over all of the agent's capacity buckets (0 when offline or full): how many more it can take now. */
+export function totalFreeCapacity(agent: AgentCandidate): number {
+  if (agent.availability !== 'online') return 0;
+  let free = 0;
+  for (const [bucket, cap] of Object.entries(agent.capacity)) {
+    let load = 0;
+    for (const [k, n] of Object.entries(agent.openByChannel)) {
+      if (n !== undefined && capacityBucket(agent, k as ChannelKind) === bucket) load += n;
+    }
+    free += Math.max(0, cap - load);
+  }
+  return free;
+}

@@ -18,6 +18,11 @@ export interface AssignedConversation {
 
 const ms = (t: Date | string | number | null): number => (t === null ? Number.POSITIVE_INFINITY : new Date(t).getTime());
 
+/** Queue order: most urgent first, then longest waiting (no wait time last), then id. */
+export function compareQueued(a: Pick<AssignedConversation, 'id' | 'priority' | 'waitingSince'>, b: Pick<AssignedConversation, 'id' | 'priority' | 'waitingSince'>): number {
+  return priorityRank(b.priority) - priorityRank(a.priority) || ms(a.waitingSince) - ms(b.waitingSince) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 /**
  * Conversations to take away from an agent who went offline: open ones (the customer waits on
  * us). Pending and snoozed ones wait on the customer or a date, so they stay unless asked.
@@ -31,7 +36,7 @@ export function conversationsToReassign(
   const statuses = new Set(opts.includePending ? ['open', 'pending', 'snoozed'] : ['open']);
   return conversations
     .filter((c) => c.assigneeId === agentId && statuses.has(c.status))
-    .sort((a, b) => priorityRank(b.priority) - priorityRank(a.priority) || ms(a.waitingSince) - ms(b.waitingSince) || (a.id < b.id ? -1 : 1));
+    .sort(compareQueued);
 }
 
 export interface ReassignmentPlan {

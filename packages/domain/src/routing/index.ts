@@ -7,5 +7,6 @@ export { checkRegexSafety, MAX_REGEX_LENGTH, MAX_REGEX_INPUT, MAX_UNBOUNDED_QUAN
 export { compileRules, type CompiledRuleSet, type CompiledRule } from './compile';
 export type { CompiledCondition } from './compile-leaf';
 export * from './decision';
+export * from './assign-target';
 export * from './evaluate';
 export * from './default-rules';
