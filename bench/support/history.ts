@@ -3,6 +3,7 @@
 // chunks, in three transactions (people and conversations, messages, audit), not through the
 // pipeline. Only the schema (packages/db/migrations) and auditHash are relied on, so the bench
 // keeps working while the pipeline's code changes.
+import { seededRandom } from '../../packages/core/src/channels/testing/seeded-random';
 import { randomUUID } from 'node:crypto';
 import { sql, type DB, type DbHandle, type Kysely } from '@earshot/db';
 import { auditHash } from '../../packages/core/src/audit/audit.hash';
@@ -53,17 +54,8 @@ export interface HistoryResult {
   targets: HistoryTarget[];
 }
 
-/** Deterministic [0, 1) numbers (mulberry32): the same N gives the same history. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** Deterministic [0, 1) numbers: the same N gives the same history. */
+const prng = seededRandom;
 
 /** Message counts per conversation: 1–9 (5 on average), adjusted so they add up to exactly n. */
 function messageCounts(n: number, conversations: number, rand: () => number): number[] {
