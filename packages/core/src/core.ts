@@ -35,6 +35,8 @@ import { TriageService } from './triage/triage.service';
 import { retrainJob } from './triage/retrain.job';
 import type { TriageTrainer } from './triage/triage.types';
 import { systemClock, type Clock } from './shared/clock';
+import { WebhookService } from './webhooks/webhook.service';
+import type { WebhookOptions } from './webhooks/webhook.options';
 
 /** Jobs per worker batch on the embedded database (one connection shared with the API); see WorkerOptions.maxBatch. */
 const EMBEDDED_MAX_BATCH = 20;
@@ -51,6 +53,8 @@ export interface CoreOptions {
   hooks?: ResolveHooks;
   /** Share events across processes with LISTEN/NOTIFY (server database only). */
   crossProcessEvents?: boolean;
+  /** Outbound webhooks and the CRM hook: private targets, timeouts, retries (defaults are production's). */
+  webhooks?: WebhookOptions;
 }
 
 /** Every service, wired once. Apps (HTTP server, CLI, worker) build one Core and use its parts. */
@@ -79,6 +83,7 @@ export class Core {
   readonly sla: SlaService;
   readonly transfers: TransferService;
   readonly triage: TriageService;
+  readonly webhooks: WebhookService;
   #workers: Worker[] = [];
   #pollsSeeded = false;
 
@@ -108,6 +113,7 @@ export class Core {
     this.incidents = new IncidentService(this.db, bus, this.clock);
     this.kb = new KbService(this.db, this.clock);
     this.triage = new TriageService(this.db, bus, this.clock, { retrainDebounceMs: this.#retrainDebounceMs(), wakeWorker: () => this.wakeWorkers() });
+    this.webhooks = new WebhookService(this.db, bus, this.box, this.clock, () => this.wakeWorkers(), opts.webhooks);
   }
 
   #retrainDebounceMs(): number {
@@ -127,6 +133,7 @@ export class Core {
       pollJob({ db: this.db, channels: this.channels, ingest: this.ingest, clock: this.clock }),
       callFollowUpJob({ bus: this.bus, clock: this.clock }),
       retrainJob({ db: this.db, bus: this.bus, clock: this.clock, trainer: this.opts.trainer ?? null, debounceMs: this.#retrainDebounceMs() }),
+      ...this.webhooks.jobs(),
     ];
   }
 

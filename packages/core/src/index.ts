@@ -49,3 +49,7 @@ export { textPicker } from './channels/testing/sample-texts';
 export { startFeedServer, type FakeFeedServer, type FakeFeedItem } from './channels/testing/feed-fake.server';
 export { JOB_POLL } from './polling/poll.job';
 export type { ChannelLimitsView } from './channels/channel-limits.service';
+export { WebhookService } from './webhooks/webhook.service';
+export { JOB_WEBHOOK_DELIVER, JOB_WEBHOOK_FANOUT, defaultRetryDelayMs, type WebhookOptions } from './webhooks/webhook.options';
+export { signWebhook, verifyWebhookSignature, newWebhookSecret, type SignatureCheck } from './webhooks/webhook.signature';
+export { isPublicAddress, parseTargetUrl, resolveTarget, type OutboundPolicy } from './webhooks/outbound-http';

@@ -118,6 +118,21 @@ export interface KbArticlesTable {
   id: Generated<string>; brand_id: string; title: string; slug: string; body: string; status: Generated<KbArticleStatus>; tags: Generated<string[]>;
   author_id: string | null; created_at: CreatedAt; updated_at: Generated<Date>; published_at: Timestamp | null; search: ColumnType<string, never, never>;
 }
+export type WebhookDeliveryState = 'pending' | 'delivered' | 'failed';
+export interface WebhookSubscriptionsTable {
+  id: Generated<string>; brand_id: string; url: string; description: Generated<string>; events: string[]; secret_enc: string;
+  enabled: Generated<boolean>; last_seq: ColumnType<string, string | number | undefined, string | number>; consecutive_failures: Generated<number>;
+  disabled_reason: string | null; disabled_at: Timestamp | null; created_at: CreatedAt; updated_at: Generated<Date>;
+}
+export interface WebhookDeliveriesTable {
+  id: Generated<string>; brand_id: string; subscription_id: string; event_id: ColumnType<string, string | number, never>; event_type: string;
+  payload: Json<Record<string, unknown>>; state: Generated<WebhookDeliveryState>; attempts: Generated<number>; last_status: number | null;
+  last_error: string | null; delivered_at: Timestamp | null; created_at: CreatedAt; updated_at: Generated<Date>;
+}
+export interface WebhookAttemptsTable {
+  id: BigIdColumn; brand_id: string; delivery_id: string; attempt: number; manual: Generated<boolean>; status_code: number | null;
+  duration_ms: number; error: string | null; response_excerpt: string | null; created_at: CreatedAt;
+}
 export interface SchemaMigrationsTable { version: number; name: string; applied_at: Generated<Date> }
 
 export interface DB {
@@ -131,4 +146,5 @@ export interface DB {
   triage_corrections: TriageCorrectionsTable; triage_models: TriageModelsTable;
   note_mentions: NoteMentionsTable; incidents: IncidentsTable; conversation_incidents: ConversationIncidentsTable;
   kb_articles: KbArticlesTable;
+  webhook_subscriptions: WebhookSubscriptionsTable; webhook_deliveries: WebhookDeliveriesTable; webhook_attempts: WebhookAttemptsTable;
 }
