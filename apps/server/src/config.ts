@@ -23,6 +23,7 @@ const Env = z.object({
   EARSHOT_RATE_LIMIT_INGEST: perMinute('EARSHOT_RATE_LIMIT_INGEST'),
   EARSHOT_WORKER_CONCURRENCY: z.coerce.number().int('EARSHOT_WORKER_CONCURRENCY must be a whole number of batches at a time')
     .min(1, 'EARSHOT_WORKER_CONCURRENCY must be 1..16').max(16, 'EARSHOT_WORKER_CONCURRENCY must be 1..16').optional(),
+  EARSHOT_WEBHOOK_ALLOW_PRIVATE: z.enum(['0', '1', 'true', 'false'], 'EARSHOT_WEBHOOK_ALLOW_PRIVATE must be 0 or 1').optional(),
 });
 
 export interface Config {
@@ -42,6 +43,8 @@ export interface Config {
   rateLimits: { perIp?: number; perCaller?: number; ingest?: number };
   /** Worker batches a process runs at once (each on its own connection); unset: the database's default. */
   workerConcurrency: number | undefined;
+  /** Webhook and CRM-hook URLs may point at loopback/private/link-local addresses and use plain http (local receivers only). */
+  webhookAllowPrivate: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -70,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.EARSHOT_RATE_LIMIT_INGEST ? { ingest: e.EARSHOT_RATE_LIMIT_INGEST } : {}),
     },
     workerConcurrency: e.EARSHOT_WORKER_CONCURRENCY,
+    webhookAllowPrivate: truthy(e.EARSHOT_WEBHOOK_ALLOW_PRIVATE),
   };
 }
 

@@ -36,6 +36,14 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     const article = await t.core.kb.create({ ...actorA, userId: a.adminId }, { title: 'Alpha article secret', slug: 'alpha-article', body: 'alpha article body secret', status: 'published' });
     Object.assign(ids, { article: article.id });
     await t.core.crmHook.set({ ...actorA, userId: a.adminId }, { url: 'http://127.0.0.1:9/alpha-crm', secret: 'alpha-crm-secret-0123456789' });
+    // A webhook of A with one delivery (port 9 refuses: it waits for its retry).
+    const hook = await t.core.webhooks.create({ ...actorA, userId: a.adminId }, { url: 'http://127.0.0.1:9/alpha-hook', events: ['conversation.assigned'], description: 'alpha hook secret' });
+    await t.core.conversations.assign({ ...actorA, userId: a.adminId }, conv.id, a.agentId);
+    await t.core.conversations.assign({ ...actorA, userId: a.adminId }, conv.id, null);
+    await t.core.webhooks.requestFanout(a.brandId);
+    await t.core.worker().drain();
+    const delivery = await t.core.db.selectFrom('webhook_deliveries').select('id').where('subscription_id', '=', hook.subscription.id).limit(1).executeTakeFirstOrThrow();
+    Object.assign(ids, { webhook: hook.subscription.id, webhookDelivery: delivery.id, webhookSecret: hook.secret });
     Object.assign(ids, { incident: incident[0]?.id ?? '', identity: identity.id, inbound: inbound.id, triageModel: model.id, canned: canned.id, id: conv.id, conversation: conv.id, contact: conv.contact_id, messageId: note.id, user: a.agentId, team: team.id, token: token.id, channel: a.apiChannelId });
     bAdmin = await login(t.app, b.emails.admin, b.password);
   });
@@ -115,6 +123,15 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     'GET /api/v1/crm-hook': {},
     'PUT /api/v1/crm-hook': { body: { url: 'http://127.0.0.1:9/beta-crm', secret: 'beta-crm-secret-0123456789' } },
     'DELETE /api/v1/crm-hook': {},
+    'GET /api/v1/webhooks': {},
+    'GET /api/v1/webhooks/events': {},
+    'POST /api/v1/webhooks': { body: { url: 'http://127.0.0.1:9/beta-hook', events: ['message.received'], enabled: false } },
+    'GET /api/v1/webhooks/:id': { params: { id: 'webhook' } },
+    'PATCH /api/v1/webhooks/:id': { params: { id: 'webhook' }, body: { url: 'http://127.0.0.1:9/stolen', enabled: false } },
+    'DELETE /api/v1/webhooks/:id': { params: { id: 'webhook' } },
+    'POST /api/v1/webhooks/:id/rotate-secret': { params: { id: 'webhook' } },
+    'GET /api/v1/webhooks/:id/deliveries': { params: { id: 'webhook' } },
+    'POST /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver': { params: { id: 'webhook', deliveryId: 'webhookDelivery' } },
   };
 
   const protectedRoutes = () => t.app.routeTable.filter((r) => !r.public && r.method !== 'HEAD' && r.url.startsWith('/api/'));
@@ -137,7 +154,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
   });
 
   it('never lets brand B read or change brand A through any route', async () => {
-    const secrets = [ids.conversation, ids.contact, ids.messageId, ids.inbound, ids.triageModel, 'alpha-1', ids.team, ids.token, ids.channel, 'alpha secret complaint', 'alpha internal note', 'alpha canned secret', ids.canned, 'admin@alpha.test', 'agent@alpha.test', 'alpha incident secret', ids.incident, ids.article, 'Alpha article secret', 'alpha article body secret', 'alpha-crm', 'alpha-crm-secret-0123456789'];
+    const secrets = [ids.conversation, ids.contact, ids.messageId, ids.inbound, ids.triageModel, 'alpha-1', ids.team, ids.token, ids.channel, 'alpha secret complaint', 'alpha internal note', 'alpha canned secret', ids.canned, 'admin@alpha.test', 'agent@alpha.test', 'alpha incident secret', ids.incident, ids.article, 'Alpha article secret', 'alpha article body secret', 'alpha-crm', 'alpha-crm-secret-0123456789', ids.webhook, ids.webhookDelivery, ids.webhookSecret, 'alpha-hook'];
     for (const r of protectedRoutes()) {
       if (r.url === '/api/v1/events' || r.url === '/api/v1/auth/logout') continue; // stream and sign-out checked separately
       const p = plan[`${r.method} ${r.url}`] ?? {};
@@ -159,6 +176,10 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     expect(await t.core.kb.get(systemActor(a.brandId), ids.article ?? '')).toMatchObject({ title: 'Alpha article secret', status: 'published', body: 'alpha article body secret' });
     expect(await t.core.crmHook.get(systemActor(a.brandId))).toMatchObject({ configured: true, url: 'http://127.0.0.1:9/alpha-crm' });
     expect(await t.core.crmHook.target(a.brandId)).toEqual({ url: 'http://127.0.0.1:9/alpha-crm', secret: 'alpha-crm-secret-0123456789' });
+    expect(await t.core.webhooks.get(systemActor(a.brandId), ids.webhook ?? '')).toMatchObject({ url: 'http://127.0.0.1:9/alpha-hook', enabled: true });
+    const sealed = await t.core.db.selectFrom('webhook_subscriptions').select('secret_enc').where('id', '=', ids.webhook ?? '').executeTakeFirstOrThrow();
+    expect(t.core.box.open(sealed.secret_enc)).toBe(ids.webhookSecret);
+    expect(await t.core.db.selectFrom('jobs').select('id').where('key', 'like', 'webhook.redeliver:%').execute()).toEqual([]);
     expect(await t.core.db.selectFrom('triage_corrections').select('id').where('brand_id', '=', a.brandId).execute()).toEqual([]);
     expect((await t.core.db.selectFrom('note_mentions').select('read_at').where('brand_id', '=', a.brandId).execute()).map((m) => m.read_at)).toEqual([null]);
     expect((await t.core.db.selectFrom('triage_models').select('state').where('id', '=', ids.triageModel ?? '').executeTakeFirstOrThrow()).state).toBe('candidate');

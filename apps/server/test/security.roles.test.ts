@@ -88,6 +88,15 @@ const requires: Record<string, { perm: Permission | null; params?: Record<string
   // Port 9 (discard) refuses at once: profiles read later in the walk get an error note, not a wait.
   'PUT /api/v1/crm-hook': { perm: 'channel:manage', body: { url: 'http://127.0.0.1:9/roles-crm', secret: 'roles-crm-secret-0123456789' } },
   'DELETE /api/v1/crm-hook': { perm: 'channel:manage' },
+  'GET /api/v1/webhooks': { perm: 'webhook:manage' },
+  'GET /api/v1/webhooks/events': { perm: 'webhook:manage' },
+  'POST /api/v1/webhooks': { perm: 'webhook:manage', body: { url: 'http://127.0.0.1:9/roles-hook-2', events: ['message.received'], enabled: false } },
+  'GET /api/v1/webhooks/:id': { perm: 'webhook:manage', params: { id: 'webhook' } },
+  'PATCH /api/v1/webhooks/:id': { perm: 'webhook:manage', params: { id: 'webhook' }, body: { description: 'renamed' } },
+  'DELETE /api/v1/webhooks/:id': { perm: 'webhook:manage', params: { id: 'webhook2' } },
+  'POST /api/v1/webhooks/:id/rotate-secret': { perm: 'webhook:manage', params: { id: 'webhook' } },
+  'GET /api/v1/webhooks/:id/deliveries': { perm: 'webhook:manage', params: { id: 'webhook' } },
+  'POST /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver': { perm: 'webhook:manage', params: { id: 'webhook', deliveryId: 'webhookDelivery' } },
 };
 // Not walked: the event stream never ends (its permission is checked in isolation.test.ts) and
 // sign-out ends the session the walk uses (checked in errors.test.ts).
@@ -98,12 +107,19 @@ beforeAll(async () => {
   b = await seedBrand(t.core, 'roles');
   const actor = systemActor(b.brandId);
   const sup = await t.core.admin.upsertUser(actor, { email: 'supervisor@roles.test', name: 'Sup', password: b.password, role: 'supervisor' });
+  // Port 9 (discard) refuses at once: the delivery fails and waits for its retry.
+  const hook = await t.core.webhooks.create({ ...actor, userId: b.adminId }, { url: 'http://127.0.0.1:9/roles-hook', events: ['message.received'] });
+  const hook2 = await t.core.webhooks.create({ ...actor, userId: b.adminId }, { url: 'http://127.0.0.1:9/roles-hook-gone', events: ['message.received'], enabled: false });
   const target = await t.core.admin.upsertUser(actor, { email: 'target@roles.test', name: 'Target', password: b.password, role: 'agent' });
   for (const [id, author] of [['r-1', 'carol'], ['r-2', 'dave']] as const) {
     const d = apiDelivery(b.apiSecret, [{ id, author, text: `help ${id}` }]);
     await t.app.inject({ method: 'POST', url: `/api/v1/channels/${b.apiChannelId}/events`, headers: { 'content-type': 'application/json', 'x-earshot-signature': d.signature }, payload: d.body });
   }
   await t.core.worker().drain();
+  await t.core.webhooks.requestFanout(b.brandId);
+  await t.core.worker().drain();
+  const delivery = await t.core.db.selectFrom('webhook_deliveries').select('id').where('subscription_id', '=', hook.subscription.id).limit(1).executeTakeFirstOrThrow();
+  Object.assign(ids, { webhook: hook.subscription.id, webhook2: hook2.subscription.id, webhookDelivery: delivery.id });
   const convs = await t.core.db.selectFrom('conversations').select(['id', 'contact_id']).where('brand_id', '=', b.brandId).orderBy('created_at').execute();
   const note = await t.core.conversations.addNote({ ...actor, userId: b.adminId }, convs[0]?.id ?? '', 'a note');
   const team = await t.core.admin.createTeam(actor, { name: 'Team', skills: [], memberIds: [] });
