@@ -89,6 +89,14 @@ describeEachDb('outbound webhooks over HTTP', (kind) => {
     expect((await as(t.app, admin)('GET', '/api/v1/webhooks')).json<{ items: unknown[] }>().items).toHaveLength(1);
   });
 
+  it('applies the same private-address rule to the CRM hook', async () => {
+    for (const url of ['http://127.0.0.1:9/crm', 'https://localhost/crm', 'http://10.0.0.8/crm', 'https://[::1]/crm']) {
+      const res = await as(t.app, admin)('PUT', '/api/v1/crm-hook', { url, secret: 'crm-secret-0123456789' });
+      expect([url, res.statusCode, err(res).code]).toEqual([url, 400, 'EARSHOT_WEBHOOK_URL_REFUSED']);
+    }
+    expect((await as(t.app, admin)('GET', '/api/v1/crm-hook')).json()).toMatchObject({ configured: false });
+  });
+
   it('is for admins only, and for signed-in callers only', async () => {
     expect(err(await as(t.app, supervisorOrAgent)('GET', '/api/v1/webhooks'))).toMatchObject({ code: 'EARSHOT_FORBIDDEN' });
     expect(err(await as(t.app, supervisorOrAgent)('POST', '/api/v1/webhooks', { url: 'https://1.1.1.1/x', events: ['message.received'] }))).toMatchObject({ code: 'EARSHOT_FORBIDDEN' });

@@ -104,7 +104,7 @@ export class Core {
     this.admin = new AdminService(this.db, bus, this.clock, { onAvailabilityChanged: async (uow, brandId, userId, availability) => { if (availability === 'offline') await this.routing.reassignFromAgent(uow, brandId, userId); } });
     this.conversations = new ConversationService(this.db, bus, this.clock, () => this.wakeWorkers(), { afterChange: async (uow, brandId, id) => { await this.sla.refresh(uow, brandId, id); } });
     this.transfers = new TransferService(this.db, bus, this.clock, this.routing, this.sla);
-    this.crmHook = new CrmHookService(this.db, this.box, this.clock);
+    this.crmHook = new CrmHookService(this.db, this.box, this.clock, undefined, { allowPrivate: opts.webhooks?.allowPrivate ?? false });
     this.contacts = new ContactService(this.db, this.clock, this.crmHook);
     this.imports = new ImportService(this.db, this.channels, this.ingest);
     this.presence = new PresenceService(this.db, bus, this.clock);

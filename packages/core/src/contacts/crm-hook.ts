@@ -6,6 +6,7 @@ import type { Actor } from '../shared/actor';
 import type { Clock } from '../shared/clock';
 import type { SecretBox } from '../shared/crypto';
 import { transact } from '../shared/unit-of-work';
+import { postPinned, resolveTarget, type OutboundPolicy } from '../webhooks/outbound-http';
 
 /** How long a successful look-up is trusted, and how soon a failed one is tried again. */
 export const CRM_TTL_MS = 15 * 60_000;
@@ -31,7 +32,8 @@ type StoredHook = z.infer<typeof StoredHook>;
 
 /** The brand's CRM look-up hook: configuration (admin) and the signed look-up itself. */
 export class CrmHookService {
-  constructor(private readonly db: Kysely<DB>, private readonly box: SecretBox, private readonly clock: Clock, private readonly timeoutMs = CRM_TIMEOUT_MS) {}
+  /** `policy`: the same private-address rule as outbound webhooks (the URL is resolved and checked when set and on every look-up). */
+  constructor(private readonly db: Kysely<DB>, private readonly box: SecretBox, private readonly clock: Clock, private readonly timeoutMs = CRM_TIMEOUT_MS, private readonly policy: OutboundPolicy = { allowPrivate: false }) {}
 
   async get(actor: Actor): Promise<CrmHookView> {
     const h = await this.#stored(actor.brandId);
@@ -40,6 +42,8 @@ export class CrmHookService {
 
   async set(actor: Actor, input: { url: string; secret: string }): Promise<CrmHookView> {
     const url = parseHookUrl(input.url);
+    // A CRM on the loopback or private network is refused unless the operator allows it (EARSHOT_WEBHOOK_ALLOW_PRIVATE).
+    await resolveTarget(url, this.policy, 'body.url', { httpsOnly: false });
     await transact(this.db, async (uow) => {
       const b = await uow.tx.selectFrom('brands').select('settings').where('id', '=', actor.brandId).forUpdate().executeTakeFirstOrThrow();
       const before = StoredHook.safeParse(b.settings.crmHook);
@@ -78,23 +82,18 @@ export class CrmHookService {
   /** Posts the signed look-up; resolves with the fields or an error message (never throws). */
   async lookup(target: { url: string; secret: string }, req: CrmLookupRequest): Promise<{ ok: true; attributes: CrmAttributes } | { ok: false; error: string }> {
     const body = JSON.stringify(req);
-    try {
-      const res = await fetch(target.url, {
-        method: 'POST', body, redirect: 'error', signal: AbortSignal.timeout(this.timeoutMs),
-        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signApiBody(target.secret, body) },
-      });
-      const text = await res.text();
-      if (!res.ok) return { ok: false, error: `CRM answered HTTP ${res.status}` };
-      if (Buffer.byteLength(text) > MAX_RESPONSE_BYTES) return { ok: false, error: 'CRM answer too large' };
-      let json: unknown;
-      try { json = JSON.parse(text); } catch { return { ok: false, error: 'CRM answer is not JSON' }; }
-      const parsed = CrmAnswer.safeParse(json);
-      if (!parsed.success) return { ok: false, error: `CRM answer rejected: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`.trim() };
-      return { ok: true, attributes: parsed.data.attributes };
-    } catch (e) {
-      const name = e instanceof Error ? e.name : '';
-      return { ok: false, error: name === 'TimeoutError' || name === 'AbortError' ? `CRM did not answer within ${this.timeoutMs} ms` : 'CRM could not be reached' };
-    }
+    // Resolved, checked and pinned like a webhook delivery; no redirects; at most MAX_RESPONSE_BYTES read.
+    const r = await postPinned(target.url, body, { 'content-type': 'application/json', [SIGNATURE_HEADER]: signApiBody(target.secret, body) }, {
+      policy: this.policy, rules: { httpsOnly: false }, timeoutMs: this.timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES, excerptBytes: MAX_RESPONSE_BYTES + 1,
+    });
+    if (r.status === null) return { ok: false, error: r.error?.startsWith('no answer within') ? `CRM did not answer within ${this.timeoutMs} ms` : 'CRM could not be reached' };
+    if (r.status < 200 || r.status >= 300) return { ok: false, error: r.status >= 300 && r.status < 400 ? 'CRM could not be reached' : `CRM answered HTTP ${r.status}` };
+    if (Buffer.byteLength(r.excerpt) > MAX_RESPONSE_BYTES) return { ok: false, error: 'CRM answer too large' };
+    let json: unknown;
+    try { json = JSON.parse(r.excerpt); } catch { return { ok: false, error: 'CRM answer is not JSON' }; }
+    const parsed = CrmAnswer.safeParse(json);
+    if (!parsed.success) return { ok: false, error: `CRM answer rejected: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`.trim() };
+    return { ok: true, attributes: parsed.data.attributes };
   }
 
   async #stored(brandId: string): Promise<StoredHook | null> {

@@ -29,12 +29,17 @@ function refused(message: string, field: string): EarshotError {
   return new EarshotError('EARSHOT_WEBHOOK_URL_REFUSED', message, { field });
 }
 
+export interface TargetRules {
+  /** Refuse plain http unless the policy allows private targets (webhooks: yes; the CRM hook keeps allowing http). Default true. */
+  httpsOnly?: boolean;
+}
+
 /** Parses a target URL: http(s) only, https unless the policy allows private targets, no credentials in it. */
-export function parseTargetUrl(raw: string, policy: OutboundPolicy, field = 'body.url'): URL {
+export function parseTargetUrl(raw: string, policy: OutboundPolicy, field = 'body.url', rules: TargetRules = {}): URL {
   let u: URL;
   try { u = new URL(raw); } catch { throw new EarshotError('EARSHOT_VALIDATION', 'not a URL', { field }); }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new EarshotError('EARSHOT_VALIDATION', 'the URL must be https', { field });
-  if (u.protocol === 'http:' && !policy.allowPrivate) throw refused('the URL must be https (plain http only when EARSHOT_WEBHOOK_ALLOW_PRIVATE=1)', field);
+  if (u.protocol === 'http:' && !policy.allowPrivate && (rules.httpsOnly ?? true)) throw refused('the URL must be https (plain http only when EARSHOT_WEBHOOK_ALLOW_PRIVATE=1)', field);
   if (u.username || u.password) throw new EarshotError('EARSHOT_VALIDATION', 'put credentials in the signing secret, not the URL', { field });
   if (!u.hostname) throw new EarshotError('EARSHOT_VALIDATION', 'the URL has no host', { field });
   u.hash = '';
@@ -42,8 +47,8 @@ export function parseTargetUrl(raw: string, policy: OutboundPolicy, field = 'bod
 }
 
 /** Resolves the URL's host and checks every address it has; the first one is the address to connect to. */
-export async function resolveTarget(raw: string, policy: OutboundPolicy, field = 'body.url'): Promise<ResolvedTarget> {
-  const url = parseTargetUrl(raw, policy, field);
+export async function resolveTarget(raw: string, policy: OutboundPolicy, field = 'body.url', rules: TargetRules = {}): Promise<ResolvedTarget> {
+  const url = parseTargetUrl(raw, policy, field, rules);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   let addresses: { address: string; family: number }[];
   if (ipaddr.isValid(host)) {
@@ -82,6 +87,7 @@ export interface PostOptions {
   excerptBytes?: number;
   /** Ends the request early (a worker stopping); counts as a failure. */
   signal?: AbortSignal;
+  rules?: TargetRules;
 }
 
 /**
@@ -94,7 +100,7 @@ export async function postPinned(rawUrl: string, body: string, headers: Record<s
   const took = () => Math.round(performance.now() - started);
   let target: ResolvedTarget;
   try {
-    target = await resolveTarget(rawUrl, opts.policy, 'url');
+    target = await resolveTarget(rawUrl, opts.policy, 'url', opts.rules);
   } catch (e) {
     return { status: null, durationMs: took(), error: e instanceof Error ? e.message : String(e), excerpt: '' };
   }
