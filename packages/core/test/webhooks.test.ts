@@ -85,7 +85,7 @@ describeEachDb('outbound webhooks', (kind) => {
 
   it('delivers each subscribed event once, signed, through the bus wake-up, and never twice', async () => {
     const r = await receiver();
-    const { subscription, secret } = await t.core.webhooks.create(adminA, { url: r.url, events: ['conversation.created', 'message.received', 'conversation.assigned', 'conversation.resolved', 'message.sent'] });
+    const { subscription, secret } = await t.core.webhooks.create(adminA, { url: r.url, events: ['conversation.created', 'message.received', 'conversation.assigned', 'conversation.resolved', 'message.sent', 'message.delivered'] });
     r.secret = secret;
     await inbound(a, 'My order never arrived', 'ann');
     await inbound(a, 'Still waiting for my parcel', 'ann');
@@ -95,7 +95,7 @@ describeEachDb('outbound webhooks', (kind) => {
     await t.core.conversations.assign(adminA, conv.id, a.agentId);
     await t.core.conversations.reply(adminA, conv.id, { text: 'Sorry! We are on it.', visibility: 'public' });
     await t.core.conversations.setStatus(adminA, conv.id, 'resolved');
-    await until(async () => r.accepted.length >= 6);
+    await until(async () => r.accepted.length >= 7);
     // Extra fan-outs (another process's wake-up, the sweep) find nothing new.
     await t.core.webhooks.requestFanout(a.brandId);
     await until(async () => (await deliveriesOf(subscription.id)).every((d) => d.state === 'delivered'));
@@ -103,13 +103,17 @@ describeEachDb('outbound webhooks', (kind) => {
     await worker.drain();
 
     expect(r.requests.every((x) => x.signature === 'ok')).toBe(true);
-    expect(r.requests.map((x) => x.type).sort()).toEqual(['conversation.assigned', 'conversation.created', 'conversation.resolved', 'message.received', 'message.received', 'message.sent']);
+    expect(r.requests.map((x) => x.type).sort()).toEqual(['conversation.assigned', 'conversation.created', 'conversation.resolved', 'message.delivered', 'message.received', 'message.received', 'message.sent']);
     expect(new Set(r.requests.map((x) => x.eventId)).size).toBe(r.requests.length);
     expect(r.requests.every((x) => x.body.brandId === a.brandId)).toBe(true);
     const assigned = r.requests.find((x) => x.type === 'conversation.assigned');
     expect(assigned?.body).toMatchObject({ conversationId: conv.id, data: { assigneeId: a.agentId }, previous: { assigneeId: null }, actor: { type: 'user', id: a.adminId } });
+    // Every event names its conversation, the delivery confirmation too.
+    expect(r.requests.every((x) => x.body.conversationId === conv.id)).toBe(true);
+    const sent = r.requests.find((x) => x.type === 'message.sent');
+    expect(r.requests.find((x) => x.type === 'message.delivered')?.body.messageId).toBe(sent?.body.messageId);
     const deliveries = await deliveriesOf(subscription.id);
-    expect(deliveries).toHaveLength(6);
+    expect(deliveries).toHaveLength(7);
     expect(deliveries.every((d) => d.state === 'delivered' && d.attempts === 1 && d.log.length === 1 && d.log[0]?.statusCode === 200)).toBe(true);
     await t.core.webhooks.update(adminA, subscription.id, { enabled: false });
   });

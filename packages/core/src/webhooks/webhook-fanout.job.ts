@@ -4,7 +4,7 @@ import { PermanentJobError, type JobDefinition } from '../jobs/job.types';
 import type { UnitOfWork } from '../shared/unit-of-work';
 import { JOB_WEBHOOK_DELIVER, JOB_WEBHOOK_FANOUT, type WebhookDeps } from './webhook.options';
 import { payloadOf } from './webhook.payload';
-import { auditEventsBetween, insertDeliveries, latestAuditSeq, lockEnabledSubscriptions, releaseOwnJobKey, type NewDelivery } from './webhook.repository';
+import { auditEventsBetween, conversationsOfMessages, insertDeliveries, latestAuditSeq, lockEnabledSubscriptions, releaseOwnJobKey, type NewDelivery } from './webhook.repository';
 
 /** Audit rows read per run; a longer backlog continues in the next run. */
 const FANOUT_LIMIT = 500;
@@ -42,12 +42,15 @@ export function webhookFanoutJob(deps: WebhookDeps): JobDefinition {
       const rows = actions.length > 0 && from < BigInt(upTo) ? await auditEventsBetween(uow.tx, brandId, String(from), upTo, actions, FANOUT_LIMIT) : [];
       const reached = rows.length === FANOUT_LIMIT ? (rows[rows.length - 1]?.seq ?? upTo) : upTo;
 
+      // Delivery audit rows name only the message: their conversation is looked up, in one query.
+      const bare = rows.filter((r) => r.subject_type === 'message' && r.subject_id && !(r.after && typeof r.after === 'object' && 'conversationId' in r.after)).map((r) => r.subject_id ?? '');
+      const conversationOf = new Map((await conversationsOfMessages(uow.tx, brandId, [...new Set(bare)])).map((m) => [m.id, m.conversation_id]));
       const deliveries: NewDelivery[] = [];
       for (const s of subs) {
         const wanted = new Set(s.events);
         for (const r of rows) {
           if (BigInt(r.seq) <= BigInt(s.last_seq) || !wanted.has(r.action) || !isWebhookEventName(r.action)) continue;
-          deliveries.push({ brandId, subscriptionId: s.id, eventId: r.id, eventType: r.action, payload: payloadOf(r, r.action) });
+          deliveries.push({ brandId, subscriptionId: s.id, eventId: r.id, eventType: r.action, payload: payloadOf(r, r.action, conversationOf) });
         }
       }
       const ids = await insertDeliveries(uow.tx, deliveries);

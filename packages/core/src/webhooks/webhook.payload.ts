@@ -19,10 +19,11 @@ const asRecord = (v: unknown): Record<string, unknown> | null => (v && typeof v 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /** The delivery body for one audit row: the change as recorded, with the ids a receiver needs on top. */
-export function payloadOf(row: AuditEventRow, type: WebhookEventName): WebhookPayload {
+export function payloadOf(row: AuditEventRow, type: WebhookEventName, conversationOfMessage: ReadonlyMap<string, string> = new Map()): WebhookPayload {
   const after = asRecord(row.after) ?? {};
   const before = asRecord(row.before);
-  const conversationId = row.subject_type === 'conversation' ? row.subject_id : str(after.conversationId);
+  const conversationId = row.subject_type === 'conversation' ? row.subject_id
+    : str(after.conversationId) ?? (row.subject_type === 'message' && row.subject_id ? conversationOfMessage.get(row.subject_id) ?? null : null);
   const messageId = row.subject_type === 'message' ? row.subject_id : null;
   return {
     id: `evt_${row.id}`,

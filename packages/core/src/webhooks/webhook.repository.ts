@@ -116,3 +116,9 @@ export async function brandsWithEnabledSubscriptions(ex: Executor): Promise<stri
   const rows = await ex.selectFrom('webhook_subscriptions').select('brand_id').distinct().where('enabled', '=', true).execute();
   return rows.map((r) => r.brand_id);
 }
+
+export function conversationsOfMessages(ex: Executor, brandId: string, messageIds: string[]): Promise<{ id: string; conversation_id: string }[]> {
+  const ids = messageIds.filter((id) => /^[0-9a-f-]{36}$/.test(id));
+  if (ids.length === 0) return Promise.resolve([]);
+  return ex.selectFrom('messages').select(['id', 'conversation_id']).where('brand_id', '=', brandId).where('id', 'in', ids).execute();
+}
