@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { Core, signApiBody, systemActor, type MessageClassifier, type Worker } from '@earshot/core';
+import { Core, signApiBody, systemActor, type MessageClassifier, type WebhookOptions, type Worker } from '@earshot/core';
 import { migrate, openDatabase } from '@earshot/db';
 import { parseModel, triage, DEFAULT_MODEL_URL } from '@earshot/triage';
 import { buildApp } from '../../../server/src/http/app';
@@ -72,10 +72,10 @@ async function freshDb(): Promise<Pick<TestDb, 'handle' | 'drop'>> {
   return { handle, async drop() { await handle.close().catch(() => undefined); rmSync(dir, { recursive: true, force: true }); } };
 }
 
-export async function startDeskServer(opts: { demo?: boolean; worker?: boolean } = {}): Promise<DeskServer> {
+export async function startDeskServer(opts: { demo?: boolean; worker?: boolean; webhooks?: WebhookOptions } = {}): Promise<DeskServer> {
   ensureDeskBuilt();
   const db = await freshDb();
-  const core = await Core.create({ handle: db.handle, secretKey: TEST_SECRET_KEY, classifier: await classifier() });
+  const core = await Core.create({ handle: db.handle, secretKey: TEST_SECRET_KEY, classifier: await classifier(), ...(opts.webhooks ? { webhooks: opts.webhooks } : {}) });
   const password = 'correct horse battery staple';
   const dataDir = mkdtempSync(join(tmpdir(), 'earshot-desk-'));
   const demo = await seedDemo(core, { dataDir, adminEmail: 'admin@earshot.local', adminPassword: password, importSample: opts.demo ?? false });
