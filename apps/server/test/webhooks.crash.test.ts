@@ -140,7 +140,7 @@ describeEachDb('webhooks across kill -9', (kind) => {
     }
     const port = await freePort();
     child = await startChild(port);
-    // A new event rings the fan-out's doorbell at once (without it the minute's sweep catches up).
+    // A new event rings the fan-out's doorbell at once (without it the sweep catches up within 5 minutes).
     await post(port, 2);
     const expected = acked.length * 2;
     await waitFor(() => accepted.size >= expected && inFlight === 0, 120_000, `${expected} events`);

@@ -78,8 +78,9 @@ export function webhookDeliverJob(deps: WebhookDeps & { db: Kysely<DB>; bus: Eve
         const reason = `${failures.consecutive_failures} delivery attempts in a row failed (last: ${error ?? ''})`.slice(0, 500);
         await uow.tx.updateTable('webhook_subscriptions').set({ enabled: false, disabled_reason: reason, disabled_at: at, updated_at: at }).where('brand_id', '=', d.brand_id).where('id', '=', s.id).execute();
         uow.record({ brandId: d.brand_id, actorType: 'system', actorId: 'webhooks', action: 'webhook.disabled', subjectType: 'webhook', subjectId: s.id, before: { enabled: true }, after: { enabled: false, reason, url: s.url }, at });
-        // The desk hears it at once (admins see a notice); the audit row is the durable record.
-        uow.onCommit(() => deps.bus.publish({ type: 'webhook.disabled', brandId: d.brand_id, at: at.toISOString(), data: { webhookId: s.id, url: s.url, reason } }));
+        // The desk hears it at once; the audit row is the durable record. Every desk of the brand hears bus
+        // events, so the URL (it may hold a token) stays out of this one.
+        uow.onCommit(() => deps.bus.publish({ type: 'webhook.disabled', brandId: d.brand_id, at: at.toISOString(), data: { webhookId: s.id, reason } }));
       }
       return attempt;
     });

@@ -19,7 +19,7 @@ export interface WebhookOptions {
   failureLimit?: number;
   /** Wait before automatic attempt n+1 after attempt n failed (default 30 s · 2^(n-1), at most 4 h, ±25 %). */
   retryDelayMs?: (attempt: number) => number;
-  /** How often a brand with subscriptions is swept for events no wake-up announced (default 60 s). */
+  /** How often a brand with subscriptions is swept for events no wake-up announced (default 5 min). */
   sweepMs?: number;
 }
 
@@ -46,7 +46,7 @@ export function webhookSettings(o: WebhookOptions = {}): WebhookSettings {
     maxAttempts: o.maxAttempts ?? 12,
     failureLimit: o.failureLimit ?? 20,
     retryDelayMs: o.retryDelayMs ?? ((n) => defaultRetryDelayMs(n)),
-    sweepMs: o.sweepMs ?? 60_000,
+    sweepMs: o.sweepMs ?? 300_000,
   };
 }
 
