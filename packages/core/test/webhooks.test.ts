@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from '@earshot/db';
 import { EarshotError } from '@earshot/domain';
-import { LocalEventBus, systemActor, WebhookService, type Actor, type DeskEvent, type Worker } from '@earshot/core';
+import { LocalEventBus, systemActor, transact, WebhookService, type Actor, type DeskEvent, type Worker } from '@earshot/core';
 import { describeEachDb } from '../../../test/support/db';
 import { apiDelivery, createTestCore, seedBrand, type SeededBrand, type TestCore } from '../../../test/support/core';
 import { WebhookReceiver } from '../../../test/support/webhook-receiver';
@@ -233,6 +233,25 @@ describeEachDb('outbound webhooks', (kind) => {
     expect(ok.subscription.url).toBe('https://1.1.1.1/hooks');
     await expect(strict.update(adminA, ok.subscription.id, { url: 'https://[::1]:8443/' })).rejects.toMatchObject({ code: 'EARSHOT_WEBHOOK_URL_REFUSED' });
     await strict.remove(adminA, ok.subscription.id);
+  });
+
+  it('catches up on an event whose wake-up was lost (the process died right after the commit) with the sweep', async () => {
+    const r = await receiver();
+    // A service on a bus that hears nothing, sweeping after 50 ms: only the sweep can find the event.
+    await inbound(a, 'a conversation for the sweep', 'sweepy');
+    await until(async () => (await t.core.db.selectFrom('conversations').select('id').where('brand_id', '=', a.brandId).execute()).length > 0);
+    const conv = await t.core.db.selectFrom('conversations').select('id').where('brand_id', '=', a.brandId).executeTakeFirstOrThrow();
+    const deaf = new WebhookService(t.core.db, new LocalEventBus(), t.core.box, t.core.clock, () => undefined, { allowPrivate: true, sweepMs: 50 });
+    const { subscription, secret } = await deaf.create(adminA, { url: r.url, events: ['conversation.priority_changed'] });
+    r.secret = secret;
+    // The change's own transaction writes the audit row; no desk event is published.
+    await transact(t.core.db, async (uow) => {
+      uow.record({ brandId: a.brandId, actorType: 'system', actorId: 'test', action: 'conversation.priority_changed', subjectType: 'conversation', subjectId: conv.id, before: { priority: 'normal' }, after: { priority: 'urgent' }, at: new Date() });
+    });
+    await new Promise((res) => setTimeout(res, 80));
+    await until(async () => r.accepted.length === 1);
+    expect(r.requests[0]?.body).toMatchObject({ type: 'conversation.priority_changed', conversationId: conv.id, data: { priority: 'urgent' }, previous: { priority: 'normal' } });
+    await t.core.webhooks.remove(adminA, subscription.id);
   });
 
   it('keeps its delivery log per attempt and pages through it', async () => {
