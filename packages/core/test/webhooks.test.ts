@@ -132,7 +132,12 @@ describeEachDb('outbound webhooks', (kind) => {
     // Down: connections refused. Attempts fail and are logged; nothing is delivered until it listens again.
     await r.stop();
     await inbound(a, 'second during the outage', 'dora');
-    await until(async () => (await deliveriesOf(subscription.id)).some((d) => d.log.some((l) => l.statusCode === null)));
+    // One worker round at a time (drain would keep retrying every 20 ms): stop at the first refused attempt.
+    for (let i = 0; !(await deliveriesOf(subscription.id)).some((d) => d.log.some((l) => l.statusCode === null)); i++) {
+      if (i > 500) throw new Error('no refused attempt logged');
+      await worker.runOnce();
+      await new Promise((res) => setTimeout(res, 5));
+    }
     expect((await t.core.webhooks.get(adminA, subscription.id)).enabled).toBe(true);
     await r.listen();
     await until(async () => r.accepted.length === 4);
@@ -238,20 +243,23 @@ describeEachDb('outbound webhooks', (kind) => {
   it('catches up on an event whose wake-up was lost (the process died right after the commit) with the sweep', async () => {
     const r = await receiver();
     // A service on a bus that hears nothing, sweeping after 50 ms: only the sweep can find the event.
-    await inbound(a, 'a conversation for the sweep', 'sweepy');
-    await until(async () => (await t.core.db.selectFrom('conversations').select('id').where('brand_id', '=', a.brandId).execute()).length > 0);
-    const conv = await t.core.db.selectFrom('conversations').select('id').where('brand_id', '=', a.brandId).executeTakeFirstOrThrow();
+    // A brand of its own: no sweep of it is scheduled yet (another fan-out's would be 5 minutes away).
+    const c = await seedBrand(t.core, 'hookc');
+    const adminC: Actor = { ...systemActor(c.brandId), type: 'user', id: c.adminId, userId: c.adminId, role: 'admin' };
+    await inbound(c, 'a conversation for the sweep', 'sweepy');
+    await until(async () => (await t.core.db.selectFrom('conversations').select('id').where('brand_id', '=', c.brandId).execute()).length > 0);
+    const conv = await t.core.db.selectFrom('conversations').select('id').where('brand_id', '=', c.brandId).executeTakeFirstOrThrow();
     const deaf = new WebhookService(t.core.db, new LocalEventBus(), t.core.box, t.core.clock, () => undefined, { allowPrivate: true, sweepMs: 50 });
-    const { subscription, secret } = await deaf.create(adminA, { url: r.url, events: ['conversation.priority_changed'] });
+    const { subscription, secret } = await deaf.create(adminC, { url: r.url, events: ['conversation.priority_changed'] });
     r.secret = secret;
     // The change's own transaction writes the audit row; no desk event is published.
     await transact(t.core.db, async (uow) => {
-      uow.record({ brandId: a.brandId, actorType: 'system', actorId: 'test', action: 'conversation.priority_changed', subjectType: 'conversation', subjectId: conv.id, before: { priority: 'normal' }, after: { priority: 'urgent' }, at: new Date() });
+      uow.record({ brandId: c.brandId, actorType: 'system', actorId: 'test', action: 'conversation.priority_changed', subjectType: 'conversation', subjectId: conv.id, before: { priority: 'normal' }, after: { priority: 'urgent' }, at: new Date() });
     });
     await new Promise((res) => setTimeout(res, 80));
     await until(async () => r.accepted.length === 1);
     expect(r.requests[0]?.body).toMatchObject({ type: 'conversation.priority_changed', conversationId: conv.id, data: { priority: 'urgent' }, previous: { priority: 'normal' } });
-    await t.core.webhooks.remove(adminA, subscription.id);
+    await t.core.webhooks.remove(adminC, subscription.id);
   });
 
   it('keeps its delivery log per attempt and pages through it', async () => {
