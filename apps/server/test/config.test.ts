@@ -15,8 +15,14 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ ...base, EARSHOT_WORKER_CONCURRENCY: '4' }).workerConcurrency).toBe(4);
   });
 
+  it('keeps webhook and CRM targets public unless EARSHOT_WEBHOOK_ALLOW_PRIVATE says otherwise', () => {
+    expect(loadConfig(base).webhookAllowPrivate).toBe(false);
+    expect(loadConfig({ ...base, EARSHOT_WEBHOOK_ALLOW_PRIVATE: '0' }).webhookAllowPrivate).toBe(false);
+    expect(loadConfig({ ...base, EARSHOT_WEBHOOK_ALLOW_PRIVATE: '1' }).webhookAllowPrivate).toBe(true);
+  });
+
   it('refuses a bad value with a message that names the variable', () => {
-    for (const [name, value] of [['EARSHOT_RATE_LIMIT_IP', '0'], ['EARSHOT_RATE_LIMIT_CALLER', 'lots'], ['EARSHOT_RATE_LIMIT_INGEST', '1.5'], ['PORT', '70000'], ['EARSHOT_WORKER_CONCURRENCY', '0'], ['EARSHOT_WORKER_CONCURRENCY', '99']] as const) {
+    for (const [name, value] of [['EARSHOT_WEBHOOK_ALLOW_PRIVATE', 'yes'], ['EARSHOT_RATE_LIMIT_IP', '0'], ['EARSHOT_RATE_LIMIT_CALLER', 'lots'], ['EARSHOT_RATE_LIMIT_INGEST', '1.5'], ['PORT', '70000'], ['EARSHOT_WORKER_CONCURRENCY', '0'], ['EARSHOT_WORKER_CONCURRENCY', '99']] as const) {
       let err: unknown;
       try { loadConfig({ ...base, [name]: value }); } catch (e) { err = e; }
       expect(err, `${name}=${value}`).toBeInstanceOf(ConfigError);
