@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { WebhookEventNames, type WebhookSubscriptionView, type WebhookWithSecret } from '@earshot/domain';
+import { buildApp } from '../src/http/app';
 import { describeEachDb } from '../../../test/support/db';
 import { seedBrand, type SeededBrand } from '../../../test/support/core';
 import { as, createTestApp, login, type Session, type TestApp } from '../../../test/support/http';
@@ -95,6 +96,24 @@ describeEachDb('outbound webhooks over HTTP', (kind) => {
       expect([url, res.statusCode, err(res).code]).toEqual([url, 400, 'EARSHOT_WEBHOOK_URL_REFUSED']);
     }
     expect((await as(t.app, admin)('GET', '/api/v1/crm-hook')).json()).toMatchObject({ configured: false });
+  });
+
+  it('never writes a secret to the log, even at trace level with request logging on', async () => {
+    const lines: string[] = [];
+    const logged = await buildApp({ core: t.core, webDist: null, logLevel: 'trace', logStream: { write: (l: string) => { lines.push(l); } } });
+    logged.addHook('onResponse', async (req, reply) => { req.log.info({ req: { method: req.method, url: req.url, headers: req.headers }, res: { statusCode: reply.statusCode } }, 'request completed'); });
+    await logged.ready();
+    try {
+      const made = await as(logged, admin)('POST', '/api/v1/webhooks', { url: 'https://1.1.1.1/logged', events: ['message.received'], enabled: false });
+      const { subscription, secret } = made.json<WebhookWithSecret>();
+      const rotated = (await as(logged, admin)('POST', `/api/v1/webhooks/${subscription.id}/rotate-secret`)).json<WebhookWithSecret>();
+      await as(logged, admin)('DELETE', `/api/v1/webhooks/${subscription.id}`);
+      expect(lines.length).toBeGreaterThan(2);
+      expect(lines.join('\n')).toContain('/api/v1/webhooks');
+      for (const s of [secret, rotated.secret]) expect(lines.join('\n')).not.toContain(s);
+    } finally {
+      await logged.close();
+    }
   });
 
   it('is for admins only, and for signed-in callers only', async () => {
