@@ -1,7 +1,7 @@
 import type { DB, Kysely } from '@earshot/db';
 import {
   EarshotError, isWebhookEventName,
-  type WebhookCreateInput, type WebhookDeliveryPage, type WebhookDeliveryView, type WebhookPayload, type WebhookSubscriptionView, type WebhookUpdateInput, type WebhookWithSecret,
+  type WebhookCreateInput, type WebhookDeliveryPage, type WebhookDeliveryView, type WebhookSubscriptionView, type WebhookUpdateInput, type WebhookWithSecret,
 } from '@earshot/domain';
 import type { DeskEvent, EventBus } from '../events/event-bus';
 import { enqueueJob } from '../jobs/job.queue';
@@ -33,9 +33,9 @@ function toView(r: SubscriptionRow): WebhookSubscriptionView {
 
 function deliveryView(d: DeliveryRow, log: AttemptRow[]): WebhookDeliveryView {
   return {
-    id: d.id, subscriptionId: d.subscription_id, eventId: `evt_${d.event_id}`, eventType: isWebhookEventName(d.event_type) ? d.event_type : 'conversation.created',
+    id: d.id, subscriptionId: d.subscription_id, eventId: `evt_${d.event_id}`, eventType: d.event_type,
     state: d.state, attempts: d.attempts, lastStatus: d.last_status, lastError: d.last_error, deliveredAt: d.delivered_at?.toISOString() ?? null,
-    createdAt: d.created_at.toISOString(), payload: d.payload as WebhookPayload,
+    createdAt: d.created_at.toISOString(), payload: d.payload as WebhookDeliveryView['payload'],
     log: log.map((a) => ({ attempt: a.attempt, manual: a.manual, statusCode: a.status_code, durationMs: a.duration_ms, error: a.error, at: a.created_at.toISOString() })),
   };
 }

@@ -71,10 +71,11 @@ export const WebhookAttemptView = z.object({
 export type WebhookAttemptView = z.infer<typeof WebhookAttemptView>;
 
 export const WebhookDeliveryState = z.enum(['pending', 'delivered', 'failed']);
+/** A logged delivery keeps the event name it was made with, even if a later version stops offering that event. */
 export const WebhookDeliveryView = z.object({
-  id: z.string(), subscriptionId: z.string(), eventId: z.string(), eventType: WebhookEventName, state: WebhookDeliveryState,
+  id: z.string(), subscriptionId: z.string(), eventId: z.string(), eventType: z.string(), state: WebhookDeliveryState,
   attempts: z.number().int(), lastStatus: z.number().int().nullable(), lastError: z.string().nullable(), deliveredAt: iso.nullable(),
-  createdAt: iso, payload: WebhookPayload, log: z.array(WebhookAttemptView),
+  createdAt: iso, payload: WebhookPayload.extend({ type: z.string() }), log: z.array(WebhookAttemptView),
 });
 export type WebhookDeliveryView = z.infer<typeof WebhookDeliveryView>;
 
