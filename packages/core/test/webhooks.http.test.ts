@@ -1,4 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebhookEventNames } from '@earshot/domain';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPublicAddress, signWebhook, verifyWebhookSignature } from '@earshot/core';
@@ -29,6 +33,15 @@ describe('webhook signature', () => {
     const { createHmac } = await import('node:crypto');
     const expected = createHmac('sha256', secret).update(`${now}.${body}`).digest('hex');
     expect(signWebhook(secret, body, now)).toBe(`t=${now},v1=${expected}`);
+  });
+});
+
+describe('event names', () => {
+  it('are all actions the server records (a renamed audit action would silently stop its webhooks)', () => {
+    const src = fileURLToPath(new URL('../src/', import.meta.url));
+    const files = (readdirSync(src, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') && !f.startsWith('webhooks'));
+    const code = files.map((f) => readFileSync(join(src, f), 'utf8')).join('\n');
+    expect(WebhookEventNames.filter((name) => !code.includes(`'${name}'`))).toEqual([]);
   });
 });
 
