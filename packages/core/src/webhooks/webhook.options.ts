@@ -13,7 +13,7 @@ export interface WebhookOptions {
   timeoutMs?: number;
   /** Bytes of a receiver's answer read at most (default 64 KiB). */
   maxResponseBytes?: number;
-  /** Automatic attempts per delivery (default 12: about 17 hours with the default backoff). */
+  /** Automatic attempts per delivery (default 12: about 12 hours with the default backoff). */
   maxAttempts?: number;
   /** Consecutive failed attempts that disable a subscription (default 20). */
   failureLimit?: number;
