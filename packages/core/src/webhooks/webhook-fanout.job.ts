@@ -22,7 +22,7 @@ export async function scheduleSweep(uow: UnitOfWork, brandId: string, deps: Webh
  * cursor into deliveries (one per subscription × event, unique) and their `webhook.deliver` jobs,
  * and moves the cursors, all in one transaction: a crash re-runs it as if it never started.
  * The audit row is written in the same transaction as the change it records, so an event cannot be
- * lost between the change's commit and this job (ADR 0017).
+ * lost between the change's commit and this job (ADR 0018).
  */
 export function webhookFanoutJob(deps: WebhookDeps): JobDefinition {
   return {

@@ -1,4 +1,4 @@
--- Signed outbound webhooks (ADR 0017). A subscription names the events a brand's endpoint wants;
+-- Signed outbound webhooks (ADR 0018). A subscription names the events a brand's endpoint wants;
 -- its secret is sealed like channel credentials. Events come from the audit trail: last_seq is the
 -- brand's audit seq the subscription has been fanned out to, so each audit row becomes at most one
 -- delivery per subscription (unique (subscription_id, event_id)).
