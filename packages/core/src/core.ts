@@ -37,7 +37,13 @@ import type { TriageTrainer } from './triage/triage.types';
 import { systemClock, type Clock } from './shared/clock';
 
 /** Jobs per worker batch on the embedded database (one connection shared with the API); see WorkerOptions.maxBatch. */
-const EMBEDDED_MAX_BATCH = 20;
+const EMBEDDED_MAX_BATCH = 50;
+/**
+ * Batches one worker runs at a time on a PostgreSQL server: while one batch waits for the database
+ * the other uses Node's CPU (docs/benchmarks.md, ingest round 5). The embedded database has one
+ * connection, so there it is one.
+ */
+const SERVER_WORKER_CONCURRENCY = 2;
 
 export interface CoreOptions {
   handle: DbHandle;
@@ -146,7 +152,8 @@ export class Core {
   }
 
   worker(opts: Partial<WorkerOptions> = {}): Worker {
-    const w = new Worker({ db: this.db, jobs: this.jobs(), ...(this.handle.kind === 'pglite' ? { maxBatch: EMBEDDED_MAX_BATCH } : {}), ...opts });
+    const embedded = this.handle.kind === 'pglite';
+    const w = new Worker({ db: this.db, jobs: this.jobs(), ...(embedded ? { maxBatch: EMBEDDED_MAX_BATCH } : { concurrency: SERVER_WORKER_CONCURRENCY }), ...opts });
     this.#workers.push(w);
     // The first worker of a process (re)starts polling for every pollable channel; the job key dedupes.
     if (!this.#pollsSeeded) {

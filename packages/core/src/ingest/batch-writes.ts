@@ -3,7 +3,7 @@ import type { ConversationRow, MessageRow } from '../conversations/conversation.
 import type { IdentityRow } from '../contacts/contact.repository';
 import type { AuditEntry } from '../audit/audit.types';
 import type { AuditLike, MsgRow } from '../sla/sla.events';
-import type { BatchState, Executor } from '../shared/unit-of-work';
+import { FLUSH_ORDER, type BatchState, type Executor } from '../shared/unit-of-work';
 
 /**
  * The writes of one ingest worker batch, collected in memory and sent as a few multi-row
@@ -89,7 +89,7 @@ export class IngestBatchWrites {
 
   /** A message to insert at the end, with the thread keys that lead to its conversation. */
   addMessage(row: MessageRow, threadKeys: string[]): void {
-    this.#messages.push({ ...row, attachments: row.attachments ?? [], raw: row.raw ?? null, triage: row.triage ?? null });
+    this.#messages.push({ ...row, attachments: row.attachments ?? [], triage: row.triage ?? null });
     for (const k of threadKeys) {
       const key = `${row.channel_id}\n${k}`;
       if (!this.#threadKeys.has(key)) this.#threadKeys.set(key, { brand_id: row.brand_id, channel_id: row.channel_id, thread_key: k, conversation_id: row.conversation_id });
@@ -150,9 +150,9 @@ export class IngestBatchWrites {
     if (this.#messages.length > 0) {
       await sql`
         insert into messages (id, brand_id, conversation_id, channel_id, direction, visibility, kind, author_identity_id, author_user_id, text,
-          provider_message_id, provider_thread_id, reply_to_provider_id, author_followers, attachments, raw, triage, delivery_status, sent_at, created_at)
+          provider_message_id, provider_thread_id, reply_to_provider_id, author_followers, attachments, raw, inbound_event_id, triage, delivery_status, sent_at, created_at)
         select m.id, m.brand_id, m.conversation_id, m.channel_id, m.direction, m.visibility, m.kind, m.author_identity_id, m.author_user_id, m.text,
-          m.provider_message_id, m.provider_thread_id, m.reply_to_provider_id, m.author_followers, m.attachments, m.raw, m.triage, m.delivery_status, m.sent_at,
+          m.provider_message_id, m.provider_thread_id, m.reply_to_provider_id, m.author_followers, m.attachments, m.raw, m.inbound_event_id, m.triage, m.delivery_status, m.sent_at,
           -- Stored in the batch's order, as one statement per message would have: a tie on sent_at is broken by created_at.
           clock_timestamp() + make_interval(secs => e.n / 1e6)
         -- Each element typed as a messages row; the ordinality keeps the batch's order.
@@ -207,16 +207,15 @@ export function batchWrites(batch: BatchState | null | undefined): IngestBatchWr
 }
 
 /**
- * Starts collecting the batch's writes. Called by the ingest job before anything else of the batch
- * runs, so its flush comes first at the end of the batch (the assignments written after it then
- * land on rows that already carry the batch's routing records).
+ * Starts collecting the batch's writes. They are written at the end of the batch after the queued
+ * assignments were decided (FLUSH_ORDER), so each conversation is written once, with its assignee.
  */
 export function startBatchWrites(batch: BatchState): IngestBatchWrites {
   const known = batchWrites(batch);
   if (known) return known;
   const w = new IngestBatchWrites();
   batch.set(BATCH_WRITES_KEY, w);
-  batch.beforeCommit(BATCH_WRITES_KEY, (root) => w.flush(root.tx));
+  batch.beforeCommit(BATCH_WRITES_KEY, (root) => w.flush(root.tx), FLUSH_ORDER.rows);
   return w;
 }
 

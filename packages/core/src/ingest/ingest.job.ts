@@ -68,7 +68,7 @@ export function ingestJob(deps: IngestJobDeps): JobDefinition {
       }
       const events: DeskEvent[] = [];
       for (const m of messages) {
-        const r = await resolveMessage(uow, { brandId: row.brand_id, channel: row, message: m, raw: event.payload, clock: deps.clock, classifier: deps.classifier ?? null, hooks: deps.hooks });
+        const r = await resolveMessage(uow, { brandId: row.brand_id, channel: row, message: m, inboundEventId: event.id, clock: deps.clock, classifier: deps.classifier ?? null, hooks: deps.hooks });
         if (r) events.push(...r.events);
       }
       uow.onCommit(() => { for (const e of events) deps.bus.publish(e); });

@@ -45,7 +45,8 @@ export interface ResolveInput {
   brandId: string;
   channel: ChannelRow;
   message: CanonicalMessage;
-  raw: unknown;
+  /** The stored inbound event (raw provider payload) the message came from. */
+  inboundEventId: string | null;
   clock: Clock;
   classifier: MessageClassifier | null;
   hooks?: ResolveHooks | undefined;
@@ -161,7 +162,7 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
     brand_id: brandId, conversation_id: into, channel_id: channel.id, direction: m.direction, visibility: m.visibility,
     author_identity_id: identity?.id ?? null, text: m.text, provider_message_id: m.providerMessageId,
     provider_thread_id: m.threadKey ?? null, reply_to_provider_id: m.replyToProviderId ?? null, author_followers: m.author.followers ?? null,
-    attachments: JSON.stringify(m.attachments ?? []), raw: JSON.stringify(input.raw ?? null),
+    attachments: JSON.stringify(m.attachments ?? []), raw: null, inbound_event_id: input.inboundEventId,
     triage: classification ? JSON.stringify(classification.labels) : null, sent_at: sentAt,
     delivery_status: inbound ? null : 'sent' as const,
   };
@@ -170,7 +171,7 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
     // The id is made here; the row is inserted with the batch's others at its end.
     message = {
       ...row, id: randomUUID(), kind: 'message', author_user_id: null, delivery_error: null, idempotency_key: null, created_at: now,
-      attachments: m.attachments ?? [], raw: (input.raw ?? null) as MessageRow['raw'], triage: (classification?.labels ?? null) as MessageRow['triage'],
+      attachments: m.attachments ?? [], triage: (classification?.labels ?? null) as MessageRow['triage'],
     };
     writes.addMessage(message, keys);
   } else {

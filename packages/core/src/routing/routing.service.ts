@@ -7,7 +7,7 @@ import type { EventBus } from '../events/event-bus';
 import { lockConversation, updateConversation, type ConversationRow, type MessageRow } from '../conversations/conversation.repository';
 import type { Actor } from '../shared/actor';
 import type { Clock } from '../shared/clock';
-import { transact, type Executor, type UnitOfWork } from '../shared/unit-of-work';
+import { FLUSH_ORDER, transact, type Executor, type UnitOfWork } from '../shared/unit-of-work';
 import { hoursFor } from '../sla/sla.repository';
 import { queueTemplateReply } from './auto-reply';
 import { REPEAT_CONVERSATION_DAYS } from '../ingest/contact-facts';
@@ -215,7 +215,7 @@ export class RoutingService {
       const q = new Map<string, QueuedAssignment>();
       queue = q;
       batch.set('assignments', q);
-      batch.beforeCommit('assignments', (root) => this.#assignQueued(root, q));
+      batch.beforeCommit('assignments', (root) => this.#assignQueued(root, q), FLUSH_ORDER.assignments);
     }
     return queue;
   }
@@ -236,8 +236,17 @@ export class RoutingService {
       q.record.explanation = explain(q.record);
       rows.push({ id, brandId: q.conversation.brand_id, assigneeId: r.agentId, routing: JSON.stringify(q.record) });
     }
-    if (rows.length === 0) return;
-    const values = rows.map((r) => sql`(${r.id}::uuid, ${r.brandId}::uuid, ${r.assigneeId}::uuid, ${r.routing}::jsonb)`);
+    // Conversations the ingest batch holds get the assignment on their row in memory: it writes
+    // them once, right after this. Others (none on the ingest path) are updated here.
+    const writes = batchWrites(uow.batch);
+    const rest = rows.filter((r) => {
+      const held = writes?.conversation(r.id);
+      if (!writes || !held) return true;
+      writes.change(held, { ...(r.assigneeId ? { assignee_id: r.assigneeId } : {}), routing: r.routing });
+      return false;
+    });
+    if (rest.length === 0) return;
+    const values = rest.map((r) => sql`(${r.id}::uuid, ${r.brandId}::uuid, ${r.assigneeId}::uuid, ${r.routing}::jsonb)`);
     await sql`
       update conversations c set assignee_id = coalesce(v.assignee_id, c.assignee_id), routing = v.routing, updated_at = now()
       from (values ${sql.join(values)}) as v(id, brand_id, assignee_id, routing)

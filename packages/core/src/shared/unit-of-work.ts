@@ -35,9 +35,16 @@ export class ReadCache {
  * back to its savepoint could leave entries describing rows that no longer exist, so the retry runs
  * every job on plain queries. The owner of an entry keeps it true for the rest of the batch.
  */
+/**
+ * When a batch's collected writes run at its end: the queued assignments first (they only change
+ * rows in memory), then the ingest batch's rows (so a new conversation is inserted once, with its
+ * assignee and routing record), then everything else (cursors, SLA job upserts).
+ */
+export const FLUSH_ORDER = { assignments: 0, rows: 1, default: 2 } as const;
+
 export class BatchState {
   readonly #m = new Map<string, unknown>();
-  readonly #flush = new Map<string, (uow: UnitOfWork) => Promise<void>>();
+  readonly #flush = new Map<string, { order: number; fn: (uow: UnitOfWork) => Promise<void> }>();
   readonly #kinds = new Set<string>();
 
   /** The worker names each job's kind before handling it. */
@@ -72,16 +79,19 @@ export class BatchState {
    * the batch's own unit of work: what it records and publishes belongs to the batch, not to the
    * job that registered it.
    */
-  beforeCommit(key: string, fn: (uow: UnitOfWork) => Promise<void>): void {
-    if (!this.#flush.has(key)) this.#flush.set(key, fn);
+  beforeCommit(key: string, fn: (uow: UnitOfWork) => Promise<void>, order: number = FLUSH_ORDER.default): void {
+    if (!this.#flush.has(key)) this.#flush.set(key, { order, fn });
   }
 
   async flush(uow: UnitOfWork): Promise<void> {
-    // A flush may register another (the assignments register their pools' cursors).
+    // Lowest order first, then in registration order; a flush may register another (the
+    // assignments register their pools' cursors).
     while (this.#flush.size > 0) {
-      const [key, fn] = this.#flush.entries().next().value as [string, (uow: UnitOfWork) => Promise<void>];
-      this.#flush.delete(key);
-      await fn(uow);
+      let next: [string, { order: number; fn: (uow: UnitOfWork) => Promise<void> }] | undefined;
+      for (const e of this.#flush) if (!next || e[1].order < next[1].order) next = e;
+      if (!next) break;
+      this.#flush.delete(next[0]);
+      await next[1].fn(uow);
     }
   }
 }
