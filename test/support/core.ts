@@ -1,4 +1,4 @@
-import { Core, signApiBody, systemActor, ManualClock, type Clock, type MessageClassifier, type ResolveHooks } from '@earshot/core';
+import { Core, signApiBody, systemActor, ManualClock, type Clock, type MessageClassifier } from '@earshot/core';
 import type { DbKind } from '@earshot/db';
 import { createTestDb, type TestDb } from './db';
 
@@ -6,7 +6,7 @@ export const TEST_SECRET_KEY = 'test-secret-key-0123456789abcdef-0123456789';
 
 export interface TestCore { core: Core; db: TestDb; drop(): Promise<void> }
 
-export async function createTestCore(kind: DbKind, opts: { clock?: Clock; classifier?: MessageClassifier | null; hooks?: ResolveHooks } = {}): Promise<TestCore> {
+export async function createTestCore(kind: DbKind, opts: { clock?: Clock; classifier?: MessageClassifier | null } = {}): Promise<TestCore> {
   const db = await createTestDb(kind);
   const core = await Core.create({ handle: db.handle, secretKey: TEST_SECRET_KEY, ...opts });
   return { core, db, async drop() { await core.bus.close(); await db.drop(); } };

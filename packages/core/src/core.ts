@@ -20,10 +20,9 @@ import { PresenceService } from './presence/presence.service';
 import { MentionService } from './mentions/mention.service';
 import { IncidentService } from './incidents/incident.service';
 import { KbService } from './kb/kb.service';
-import { ingestJob } from './ingest/ingest.job';
+import { processInboundJob } from './ingest/process-inbound.usecase';
 import { IngestService } from './ingest/ingest.service';
 import type { MessageClassifier } from './ingest/message-classifier';
-import type { ResolveHooks } from './ingest/resolve';
 import type { JobDefinition } from './jobs/job.types';
 import { Worker, type WorkerOptions } from './jobs/worker';
 import { SecretBox } from './shared/crypto';
@@ -54,7 +53,6 @@ export interface CoreOptions {
   trainer?: TriageTrainer | null;
   /** Corrections within this window share one retrain (default 30 s). */
   retrainDebounceMs?: number;
-  hooks?: ResolveHooks;
   /** Share events across processes with LISTEN/NOTIFY (server database only). */
   crossProcessEvents?: boolean;
 }
@@ -127,28 +125,13 @@ export class Core {
 
   jobs(): JobDefinition[] {
     return [
-      ingestJob({ channels: this.channels, bus: this.bus, clock: this.clock, classifier: this.opts.classifier ?? null, hooks: this.#resolveHooks() }),
+      processInboundJob({ channels: this.channels, routing: this.routing, sla: this.sla, bus: this.bus, clock: this.clock, classifier: this.opts.classifier ?? null }),
       slaEvaluateJob(this.sla),
       deliverJob({ db: this.db, channels: this.channels, bus: this.bus, clock: this.clock }),
       pollJob({ db: this.db, channels: this.channels, ingest: this.ingest, clock: this.clock }),
       callFollowUpJob({ bus: this.bus, clock: this.clock }),
       retrainJob({ db: this.db, bus: this.bus, clock: this.clock, trainer: this.opts.trainer ?? null, debounceMs: this.#retrainDebounceMs() }),
     ];
-  }
-
-  /** Routing and SLA run on every inbound message, in its transaction (hooks from options run after); an echo refreshes the SLA clock. */
-  #resolveHooks(): ResolveHooks {
-    const extra = this.opts.hooks?.afterInbound;
-    return {
-      afterInbound: async (uow, c) => {
-        // Routing's changes and the SLA clock they lead to are written in one statement.
-        const routed = await this.routing.route(uow, c, { deferWrite: true });
-        await this.sla.refresh(uow, c.conversation.brand_id, c.conversation.id, { conversation: routed.conversation, alsoSet: routed.pending, ...(c.created ? { createdWith: c.message } : {}) });
-        if (extra) await extra(uow, c);
-      },
-      // The brand's own reply seen on the provider answers the customer: the clock moves at once.
-      afterEcho: async (uow, conversation) => { await this.sla.refresh(uow, conversation.brand_id, conversation.id, { conversation }); },
-    };
   }
 
   worker(opts: Partial<WorkerOptions> = {}): Worker {
