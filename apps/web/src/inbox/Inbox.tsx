@@ -17,6 +17,7 @@ const VIEWS: { id: ViewName; label: string }[] = [
   { id: 'mentions_needing_response', label: 'Mentions needing response' },
 ];
 const VIEW_TITLES: Partial<Record<ViewName, string>> = {
+  needs_response: 'Open conversations whose customer wrote last and nobody has answered since, that triage says need a response',
   mentions_needing_response: 'Public posts and comments, still open, that triage says need a response and nobody has answered yet',
 };
 
