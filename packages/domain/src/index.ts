@@ -6,3 +6,4 @@ export * from './api/kb';
 export * from './routing';
 export * from './assignment';
 export * from './sla';
+export * from './personal-data';
