@@ -67,6 +67,7 @@ export function Inbox({ conversationId, incidentId, onHelp }: { conversationId: 
         case 'e': if (conversationId) actions.status.mutate({ status: 'resolved' }); break;
         case 'r': document.getElementById('composer-text')?.focus(); break;
         case 'a': document.getElementById('assign-select')?.focus(); break;
+        case 'o': document.getElementById('availability-select')?.focus(); break;
         case '/': document.getElementById('inbox-search')?.focus(); break;
         case '?': onHelp(); break;
         default: return;

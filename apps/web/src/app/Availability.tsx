@@ -1,0 +1,71 @@
+import { useEffect, useRef } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api, errorMessage } from '../api/client';
+import { keys, useDeskSettings, useUsers } from '../api/hooks';
+import type { UserView } from '../api/types';
+
+export type Availability = 'online' | 'away' | 'offline';
+const OPTIONS: { id: Availability; label: string; hint: string }[] = [
+  { id: 'online', label: 'Online', hint: 'Online: routing assigns you conversations' },
+  { id: 'away', label: 'Away', hint: 'Away: nothing new is assigned to you' },
+  { id: 'offline', label: 'Offline', hint: 'Offline: nothing is assigned to you and routing may hand your conversations on' },
+];
+const ACTIVITY = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'focus'] as const;
+const IDLE_CHECK_MS = 5_000;
+
+/**
+ * The signed-in agent's availability, in the header (a native select: Tab or the `o` shortcut
+ * reaches it). It is the PATCH /api/v1/users/:id route the server runs the queue from: going online
+ * assigns the conversations waiting for an agent. With the brand's auto-away (Admin → Users), an
+ * online agent idle that many minutes is set away, and back online when they return.
+ */
+export function AvailabilityControl({ userId }: { userId: string }) {
+  const qc = useQueryClient();
+  const users = useUsers();
+  const settings = useDeskSettings();
+  const set = useMutation({
+    mutationFn: (availability: Availability) => api<UserView>('PATCH', `/api/v1/users/${userId}`, { availability }),
+    onSuccess: (u) => { qc.setQueryData<UserView[]>(keys.users, (list) => list?.map((x) => (x.id === u.id ? u : x))); },
+    onSettled: async () => { await qc.invalidateQueries({ queryKey: ['conversations'] }); },
+  });
+  const stored = users.data?.find((u) => u.id === userId)?.availability as Availability | undefined;
+  const shown = set.isPending ? set.variables : stored;
+  const autoAway = useAutoAway(settings.data?.autoAwayMinutes ?? null, stored, (a) => set.mutate(a));
+  const hint = OPTIONS.find((o) => o.id === shown)?.hint ?? 'Your availability';
+  return (
+    <span className={`availability availability-${shown ?? 'unknown'}`} title={autoAway.current && shown === 'away' ? 'Away since you went idle; back online as soon as you return' : hint}>
+      <span className="dot" aria-hidden="true" />
+      <select id="availability-select" aria-label="Your availability" value={shown ?? ''} disabled={!shown}
+        onChange={(e) => { autoAway.current = false; set.mutate(e.target.value as Availability); }}>
+        {shown ? null : <option value="">…</option>}
+        {OPTIONS.map((o) => <option key={o.id} value={o.id}>{o.label}</option>)}
+      </select>
+      {set.error ? <span className="sr-only" role="alert">Availability not changed: {errorMessage(set.error)}</span> : null}
+    </span>
+  );
+}
+
+/** Sets an online agent away after `minutes` without input, and back online on their next input if it did. */
+function useAutoAway(minutes: number | null, availability: Availability | undefined, set: (a: Availability) => void) {
+  const last = useRef(Date.now());
+  const auto = useRef(false);
+  const current = useRef(availability);
+  const setRef = useRef(set);
+  useEffect(() => { current.current = availability; setRef.current = set; });
+  useEffect(() => {
+    const touch = () => {
+      last.current = Date.now();
+      if (auto.current && current.current === 'away') { auto.current = false; setRef.current('online'); }
+    };
+    for (const e of ACTIVITY) window.addEventListener(e, touch, { passive: true, capture: true });
+    return () => { for (const e of ACTIVITY) window.removeEventListener(e, touch, { capture: true }); };
+  }, []);
+  useEffect(() => {
+    if (!minutes) return;
+    const id = setInterval(() => {
+      if (current.current === 'online' && !auto.current && Date.now() - last.current >= minutes * 60_000) { auto.current = true; setRef.current('away'); }
+    }, IDLE_CHECK_MS);
+    return () => clearInterval(id);
+  }, [minutes]);
+  return auto;
+}
