@@ -182,6 +182,28 @@ describe('agent desk: a working day (issue 13)', () => {
     await phone.context.close();
   });
 
+  it('the chosen view, filters, search and sort are in the address: a reload and opening a row keep them', async () => {
+    const { page } = alex;
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Needs response', exact: true }).click();
+    await page.getByLabel('Sort').selectOption('waiting');
+    await page.locator('#inbox-search').fill('parcel');
+    await poll(() => page.evaluate(() => window.location.search)).toBe('?view=needs_response&sort=waiting&q=parcel');
+    await poll(() => idsShown(page)).toEqual([conv.bob_w]);
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Views' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Needs response', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByLabel('Sort').inputValue()).toBe('waiting');
+    expect(await page.locator('#inbox-search').inputValue()).toBe('parcel');
+    await poll(() => idsShown(page)).toEqual([conv.bob_w]);
+    await rowsOf(page).first().click();
+    await page.waitForURL(`**/c/${conv.bob_w}?view=needs_response&sort=waiting&q=parcel`);
+    await page.reload();
+    await page.locator('#composer-text').waitFor();
+    expect(await page.getByRole('button', { name: 'Needs response', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    await page.goto('/');
+  });
+
   it('an agent who types an /admin/… address is shown the inbox, not the admin pages', async () => {
     const { page } = dana;
     for (const path of ['/admin', '/admin/users', '/admin/tokens']) {

@@ -5,6 +5,7 @@ import { inboxPath, navigate } from '../app/router';
 import { ConversationPane } from '../conversation/ConversationPane';
 import { Icon } from '../ui/Icon';
 import { Button, Empty } from '../ui/ui';
+import { readFilters, writeFilters } from './address';
 import { ConversationList } from './ConversationList';
 import { activeFilterCount, DEFAULT_FILTERS, FilterBar, SearchBar, STATUSES } from './Filters';
 
@@ -24,7 +25,11 @@ const VIEW_TITLES: Partial<Record<ViewName, string>> = {
 const isTyping = (t: EventTarget | null) => t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
 
 export function Inbox({ conversationId, incidentId, onHelp }: { conversationId: string | null; incidentId: string | null; onHelp: () => void }) {
-  const [own, setOwn] = useState<InboxFilters>(() => (incidentId ? { ...DEFAULT_FILTERS, status: [...STATUSES] } : DEFAULT_FILTERS));
+  // The view, filters, search and sort start from the address, so a reload keeps them (inbox/address.ts).
+  const [own, setOwn] = useState<InboxFilters>(() => {
+    const f = readFilters(window.location.search, DEFAULT_FILTERS);
+    return incidentId && !new URLSearchParams(window.location.search).has('status') ? { ...f, status: [...STATUSES] } : f;
+  });
   // An incident's conversations are shown in every status (as its dialog lists them); removing the
   // incident filter brings back the statuses chosen before.
   const [incidentSeen, setIncidentSeen] = useState(incidentId);
@@ -52,6 +57,12 @@ export function Inbox({ conversationId, incidentId, onHelp }: { conversationId: 
   }, [conversationId]);
   const open = useCallback((id: string) => navigate(inboxPath(id, incidentId)), [incidentId]);
   const actions = useConversationActions(conversationId ?? '');
+  // …and the address follows them (replaced, not pushed: a filter change is not a step back).
+  useEffect(() => {
+    // With an incident every status is the default (its conversations are listed in all of them).
+    const want = writeFilters(window.location.search, own, incidentId ? { ...DEFAULT_FILTERS, status: [...STATUSES] } : DEFAULT_FILTERS);
+    if (want !== window.location.search) navigate(window.location.pathname + want, { replace: true });
+  });
   const { fetchNextPage, hasNextPage, isFetchingNextPage } = inbox;
   const loadMore = useCallback(() => { void fetchNextPage(); }, [fetchNextPage]);
 
