@@ -204,6 +204,30 @@ describe('agent desk: a working day (issue 13)', () => {
     await page.goto('/');
   });
 
+  it('labels in list rows are whole: those that do not fit are left out, none is cut mid-word', async () => {
+    const { page } = alex;
+    await page.goto('/');
+    await poll(() => rowsOf(page).count()).toBeGreaterThan(2);
+    for (const width of [1440, 1180]) {
+      await page.setViewportSize({ width, height: 900 });
+      // Each label is inside its row's label line or entirely below it (hidden), never across its edge.
+      const cut = await page.locator('.row-meta').evaluateAll((metas) => metas.flatMap((meta) => {
+        const line = (meta.querySelector('.row-labels') ?? meta).getBoundingClientRect();
+        return [...(meta.querySelector('.row-labels') ?? meta).children].map((el) => {
+          const r = el.getBoundingClientRect();
+          const shown = r.top < line.bottom - 1;
+          const squeezed = el.scrollWidth > el.clientWidth + 1; // shrunk narrower than its own text
+          return shown && (r.right > line.right + 0.5 || r.bottom > line.bottom + 0.5 || squeezed) ? (el.textContent ?? '').trim() : null;
+        }).filter((x): x is string => x !== null);
+      }));
+      expect([width, cut]).toEqual([width, []]);
+    }
+    // The row with the most labels shows at least its first ones.
+    expect(await rowsOf(page).first().locator('.row-labels > *').first().isVisible()).toBe(true);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.locator('.listcol').screenshot({ path: join(SHOTS, 'desk-day-row-labels.png') });
+  });
+
   it('an agent who types an /admin/… address is shown the inbox, not the admin pages', async () => {
     const { page } = dana;
     for (const path of ['/admin', '/admin/users', '/admin/tokens']) {
