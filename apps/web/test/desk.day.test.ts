@@ -204,6 +204,26 @@ describe('agent desk: a working day (issue 13)', () => {
     await page.goto('/');
   });
 
+  it('"Breaching soon" does not change the sort of the other views: leaving it restores the order chosen before', async () => {
+    const { page } = alex;
+    await page.goto('/');
+    const sort = page.getByLabel('Sort');
+    await page.getByRole('button', { name: 'Needs response', exact: true }).click();
+    await sort.selectOption('priority');
+    const breaching = page.getByRole('button', { name: 'Breaching soon' });
+    await poll(() => breaching.isEnabled()).toBe(true);
+    await breaching.click();
+    await poll(() => sort.inputValue()).toBe('sla_due');
+    await page.getByRole('button', { name: 'Needs response', exact: true }).click();
+    await poll(() => sort.inputValue()).toBe('priority');
+    await breaching.click();
+    await page.getByRole('button', { name: 'Mine' }).click();
+    await poll(() => sort.inputValue()).toBe('priority');
+    await sort.selectOption('recent');
+    await page.getByRole('button', { name: 'All', exact: true }).click();
+    await poll(() => page.evaluate(() => window.location.search)).toBe('');
+  });
+
   it('labels in list rows are whole: those that do not fit are left out, none is cut mid-word', async () => {
     const { page } = alex;
     await page.goto('/');

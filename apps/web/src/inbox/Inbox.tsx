@@ -1,6 +1,6 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { useCapabilities, useConversationActions, useInbox, useUsers } from '../api/hooks';
-import type { InboxFilters, ViewName } from '../api/types';
+import type { InboxFilters, SortName, ViewName } from '../api/types';
 import { inboxPath, navigate } from '../app/router';
 import { ConversationPane } from '../conversation/ConversationPane';
 import { Icon } from '../ui/Icon';
@@ -41,6 +41,7 @@ export function Inbox({ conversationId, incidentId, onHelp }: { conversationId: 
   }
   const filters = useMemo(() => ({ ...own, incidentId: incidentId ?? '' }), [own, incidentId]);
   const [showFilters, setShowFilters] = useState(false);
+  const [sortBefore, setSortBefore] = useState<SortName>('recent');
   const caps = useCapabilities();
   // Typing in search does not refetch on every key: the list follows the deferred value.
   const deferredQ = useDeferredValue(filters.q);
@@ -98,13 +99,13 @@ export function Inbox({ conversationId, incidentId, onHelp }: { conversationId: 
         <h2 className="views-title">Views</h2>
         {VIEWS.map((v) => {
           const on = filters.view === v.id && !breaching;
-          // Leaving Breaching soon for All goes back to the usual order.
-          const pick = () => set(v.id === 'all' && breaching ? { view: v.id, sort: 'recent' } : { view: v.id });
+          // Leaving Breaching soon (All in deadline order) for any view goes back to the order chosen before it.
+          const pick = () => set(breaching ? { view: v.id, sort: sortBefore } : { view: v.id });
           return <button key={v.id} type="button" className={`view ${on ? 'on' : ''}`} aria-pressed={on} title={VIEW_TITLES[v.id]} onClick={pick}>{v.label}</button>;
         })}
         <button type="button" className={`view ${breaching ? 'on' : ''}`} aria-pressed={breaching} disabled={!caps.slaPolicy}
           title={caps.slaPolicy ? 'Open and pending, the nearest SLA deadline first (breached ones on top)' : 'Arrives with SLA policies on this server'}
-          onClick={() => set({ view: 'all', sort: 'sla_due', status: ['open', 'pending'] })}>Breaching soon</button>
+          onClick={() => { if (!breaching) setSortBefore(filters.sort === 'sla_due' ? 'recent' : filters.sort); set({ view: 'all', sort: 'sla_due', status: ['open', 'pending'] }); }}>Breaching soon</button>
       </nav>
       <section className="listcol" aria-label="Conversation list">
         <div className="list-head">
