@@ -151,6 +151,30 @@ describe('agent desk: a working day (issue 13)', () => {
     expect((await membership(s.users.agent.id)).availability).toBe('away');
   });
 
+  it('auto-away with two desk tabs: input in one keeps the other from setting away, and return in either comes back online', async () => {
+    const { page, context } = dana;
+    const picker = page.getByLabel('Your availability');
+    await picker.selectOption('online');
+    await poll(async () => (await membership(s.users.agent.id)).availability).toBe('online');
+    const other = await context.newPage(); // the same browser profile and fake clock
+    await other.goto('/');
+    await other.getByLabel('Your availability').waitFor();
+    await poll(() => other.getByLabel('Your availability').inputValue()).toBe('online');
+    for (let i = 0; i < 4; i++) { // 8 minutes with the agent working in the first tab only
+      await page.clock.fastForward('02:00');
+      await page.mouse.move(300 + i * 10, 300);
+      await page.clock.runFor(6_000);
+    }
+    expect((await membership(s.users.agent.id)).availability).toBe('online');
+    await page.clock.fastForward('06:00');
+    await page.clock.runFor(6_000);
+    await poll(async () => (await membership(s.users.agent.id)).availability).toBe('away');
+    await other.mouse.move(200, 200); // back, in the other tab
+    await other.mouse.move(220, 240);
+    await poll(async () => (await membership(s.users.agent.id)).availability).toBe('online');
+    await other.close();
+  });
+
   it('the personal-data guard: quiet on the team\'s canned request, flags an account number and tells an IBAN from a card', async () => {
     const { page } = dana;
     await openConversation(dana, conv.bob_w ?? '');
@@ -175,7 +199,7 @@ describe('agent desk: a working day (issue 13)', () => {
     const phone = await signedIn(browser, s.url, s.users.agent.email, s.password, { colorScheme: 'dark' });
     await phone.page.setViewportSize({ width: 390, height: 844 });
     const picker = phone.page.getByLabel('Your availability');
-    await poll(() => picker.inputValue()).toBe('away');
+    await poll(() => picker.inputValue()).toBe('online');
     expect(await picker.isVisible()).toBe(true);
     expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBe(390);
     await phone.page.locator('.topbar').screenshot({ path: join(SHOTS, 'desk-day-availability-phone-dark.png') });
