@@ -30,7 +30,7 @@ export function AvailabilityControl({ userId }: { userId: string }) {
   });
   const stored = users.data?.find((u) => u.id === userId)?.availability as Availability | undefined;
   const shown = set.isPending ? set.variables : stored;
-  const autoAway = useAutoAway(userId, settings.data?.autoAwayMinutes ?? null, stored, (a) => set.mutate(a));
+  const autoAway = useAutoAway(userId, settings.data?.autoAwayMinutes ?? null, stored, (a) => set.mutate(a), (list) => qc.setQueryData(keys.users, list));
   const hint = OPTIONS.find((o) => o.id === shown)?.hint ?? 'Your availability';
   return (
     <span className={`availability availability-${shown ?? 'unknown'}`} title={autoAway.idle && shown === 'away' ? 'Away since you went idle; back online as soon as you return' : hint}>
@@ -58,7 +58,7 @@ const shared = {
  * away when they come back there; before going away it reads the availability afresh, so a stale
  * tab never turns a chosen "offline" into "away".
  */
-function useAutoAway(userId: string, minutes: number | null, availability: Availability | undefined, set: (a: Availability) => void) {
+function useAutoAway(userId: string, minutes: number | null, availability: Availability | undefined, set: (a: Availability) => void, fresh: (users: UserView[]) => void) {
   const activeKey = `earshot.activity.${userId}`;
   const autoKey = `earshot.auto-away.${userId}`;
   const [idle, setIdle] = useState(() => shared.get(autoKey) !== null);
@@ -66,7 +66,8 @@ function useAutoAway(userId: string, minutes: number | null, availability: Avail
   const written = useRef(0);
   const current = useRef(availability);
   const setRef = useRef(set);
-  useEffect(() => { current.current = availability; setRef.current = set; });
+  const freshRef = useRef(fresh);
+  useEffect(() => { current.current = availability; setRef.current = set; freshRef.current = fresh; });
   useEffect(() => {
     const touch = () => {
       const now = Date.now();
@@ -85,7 +86,8 @@ function useAutoAway(userId: string, minutes: number | null, availability: Avail
       if (checking || current.current !== 'online' || shared.get(autoKey) !== null || Date.now() - lastAny < minutes * 60_000) return;
       checking = true;
       void api<{ items: UserView[] }>('GET', '/api/v1/users').then((r) => {
-        if (r.items.find((u) => u.id === userId)?.availability !== 'online') return;
+        // A stale tab learns the real availability (and stops asking).
+        if (r.items.find((u) => u.id === userId)?.availability !== 'online') { freshRef.current(r.items); return; }
         shared.set(autoKey, String(Date.now()));
         setIdle(true);
         setRef.current('away');
