@@ -122,7 +122,7 @@ export async function listConversations(db: Executor, brandId: string, userId: s
   // answered since (waiting_since is set by a customer message and cleared by the brand's reply) —
   // a customer writing again after an answer is back in it. "Mentions needing response" is the same
   // with the latest message public, so every mention is also here. In the default order each view is
-  // read from its partial index (0017, 0013; same spelling). Other sorts walk their working-set
+  // read from its partial index (0018, 0013; same spelling). Other sorts walk their working-set
   // index and keep the matches: there "not answered" is spelled through WAITING so the partial index
   // cannot be proven to apply, since PostgreSQL underestimates these views (open and waiting go
   // together) and would read all of one through it and sort it (0.5 s at 1.1 M conversations;
