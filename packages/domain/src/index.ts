@@ -3,6 +3,8 @@ export * from './errors';
 export * from './permissions';
 export * from './api/views';
 export * from './api/kb';
+export * from './api/desk-settings';
 export * from './routing';
 export * from './assignment';
 export * from './sla';
+export * from './personal-data';
