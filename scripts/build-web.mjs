@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../apps/web/', import.meta.url));
 const dist = join(root, 'dist');
 const stamp = join(dist, 'index.html');
-const SOURCES = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json'];
+// The desk also bundles pure rules from packages/domain (the personal-data guard): a change there rebuilds it.
+const SOURCES = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json', '../../packages/domain/src'];
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;

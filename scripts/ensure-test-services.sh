@@ -4,6 +4,7 @@
 # service: add yours below and call it at the end.
 #   - Dovecot (IMAP), for the email channel tests (packages/core/test/channels/email*.test.ts).
 #   - Chromium, for the desk's browser tests (apps/web/test/*.test.ts, driven by playwright-core).
+#   - Noto CJK fonts, so Chinese, Japanese and Korean text in screenshots is glyphs, not boxes.
 # Non-interactive: safe under CI=true with no stdin. Needs root (or passwordless sudo) only when
 # something is missing. Serialised with flock so parallel test workers do not race apt/dpkg.
 set -eu
@@ -38,6 +39,14 @@ install_chromium() {
   apt_install chromium fonts-dejavu-core
 }
 
+ensure_cjk_fonts() {
+  # Chromium renders CJK customer text as boxes without a font that has the glyphs.
+  if command -v dpkg-query >/dev/null 2>&1 && dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'install ok installed'; then return 0; fi
+  if command -v fc-list >/dev/null 2>&1 && fc-list :lang=ja family 2>/dev/null | grep -qi 'cjk'; then return 0; fi
+  echo "ensure-test-services: installing fonts-noto-cjk" >&2
+  apt_install fonts-noto-cjk
+}
+
 if command -v flock >/dev/null 2>&1; then
   exec 9>/tmp/earshot-ensure-test-services.lock
   flock 9
@@ -45,3 +54,4 @@ fi
 
 ensure_dovecot
 install_chromium
+ensure_cjk_fonts

@@ -21,7 +21,9 @@ export function spawnEarshot(cmd: 'start' | 'serve' | 'work', env: { port?: numb
   delete e.DATABASE_URL;
   if (env.url) e.DATABASE_URL = env.url;
   if (env.port) e.PORT = String(env.port);
-  const args = [EARSHOT_BIN, cmd, ...(cmd === 'start' ? ['--no-demo'] : [])];
+  // BENCH_CPU_PROF_DIR=dir: each Earshot process writes a V8 CPU profile there when it stops.
+  const prof = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  const args = [...prof, EARSHOT_BIN, cmd, ...(cmd === 'start' ? ['--no-demo'] : [])];
   const child = spawn(process.execPath, args, { env: e, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr?.on('data', (d: Buffer) => { err = (err + d.toString()).slice(-20_000); });

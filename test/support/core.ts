@@ -1,4 +1,4 @@
-import { Core, signApiBody, systemActor, ManualClock, type Clock, type MessageClassifier, type ResolveHooks, type WebhookOptions } from '@earshot/core';
+import { Core, signApiBody, systemActor, ManualClock, type Clock, type MessageClassifier, type WebhookOptions } from '@earshot/core';
 import type { DbKind } from '@earshot/db';
 import { createTestDb, type TestDb } from './db';
 
@@ -6,7 +6,7 @@ export const TEST_SECRET_KEY = 'test-secret-key-0123456789abcdef-0123456789';
 
 export interface TestCore { core: Core; db: TestDb; drop(): Promise<void> }
 
-export async function createTestCore(kind: DbKind, opts: { clock?: Clock; classifier?: MessageClassifier | null; hooks?: ResolveHooks; webhooks?: WebhookOptions } = {}): Promise<TestCore> {
+export async function createTestCore(kind: DbKind, opts: { clock?: Clock; classifier?: MessageClassifier | null; webhooks?: WebhookOptions } = {}): Promise<TestCore> {
   const db = await createTestDb(kind);
   // Test receivers listen on 127.0.0.1: tests allow private webhook and CRM targets unless they say otherwise.
   const core = await Core.create({ handle: db.handle, secretKey: TEST_SECRET_KEY, ...opts, webhooks: { allowPrivate: true, ...opts.webhooks } });

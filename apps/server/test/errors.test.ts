@@ -110,3 +110,31 @@ it('never lets a NUL character reach the database: %00 in a query is a 400, NUL 
   const stored = await t.core.db.selectFrom('messages').select('text').where('conversation_id', '=', m.conversation_id).where('kind', '=', 'note').executeTakeFirstOrThrow();
   expect(stored.text).toBe('ab');
 });
+
+it('names the field at fault in a malformed API channel event, in either body shape (not `body.`)', async () => {
+  const { signApiBody } = await import('@earshot/core');
+  const send = (body: unknown) => {
+    const raw = JSON.stringify(body);
+    return events({ 'content-type': 'application/json', 'x-earshot-signature': signApiBody(b.apiSecret, raw) }, raw);
+  };
+  const ok = JSON.parse(apiDelivery(b.apiSecret, [{ id: 'f-1' }]).body) as { events: [{ id: string; message: Record<string, unknown> }] };
+  const event = ok.events[0];
+  const { author: _author, ...noAuthor } = event.message;
+  const before = await count();
+  const cases: [string, unknown, string][] = [
+    ['single event without an author', { id: 'f-2', message: noAuthor }, 'body.message.author'],
+    ['single event with an empty id', { id: '', message: event.message }, 'body.id'],
+    ['second event of a batch with text as a number', { events: [event, { id: 'f-3', message: { ...event.message, text: 42 } }] }, 'body.events.1.message.text'],
+    ['empty batch', { events: [] }, 'body.events'],
+    ['unknown key in a message', { id: 'f-4', message: { ...event.message, mood: 'angry' } }, 'body.message.mood'],
+    ['unknown key beside events', { events: [event], extra: 1 }, 'body.extra'],
+    ['an array', [event], 'body'],
+  ];
+  for (const [name, body, field] of cases) {
+    const res = await send(body);
+    const err = res.json<{ error: { code: string; field?: string; message: string } }>().error;
+    expect([name, res.statusCode, err.code, err.field]).toEqual([name, 400, 'EARSHOT_VALIDATION', field]);
+    expect(err.message.length).toBeGreaterThan(0);
+  }
+  expect(await count()).toBe(before);
+});

@@ -27,6 +27,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     const actorA = systemActor(a.brandId);
     const note = await t.core.conversations.addNote({ ...actorA, userId: a.adminId }, conv.id, 'alpha internal note', [a.agentId]);
     const team = await t.core.admin.createTeam(actorA, { name: 'Alpha team', skills: [], memberIds: [] });
+    await t.core.admin.setDeskSettings(actorA, { autoAwayMinutes: 17 });
     const token = await t.core.auth.createToken({ ...actorA, userId: a.adminId }, { name: 'alpha token', scopes: ['conversation:read'] });
     const canned = await t.core.canned.create({ ...actorA, userId: a.adminId }, { title: 'Alpha canned', text: 'alpha canned secret' });
     const inbound = await t.core.db.selectFrom('messages').select('id').where('brand_id', '=', a.brandId).where('direction', '=', 'inbound').executeTakeFirstOrThrow();
@@ -66,6 +67,8 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     'PATCH /api/v1/contacts/:id': { params: { id: 'contact' }, body: { vip: true } },
     'POST /api/v1/contacts/:id/merge': { params: { id: 'contact' }, body: { sourceId: 'contact' } },
     'GET /api/v1/users': {},
+    'GET /api/v1/desk-settings': {},
+    'PUT /api/v1/desk-settings': { body: { autoAwayMinutes: 1 } },
     'POST /api/v1/users': { body: { email: 'admin@alpha.test', name: 'Hijack', role: 'viewer' } },
     'PATCH /api/v1/users/:id': { params: { id: 'user' }, body: { role: 'viewer' } },
     'GET /api/v1/teams': {},
@@ -170,6 +173,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     const users = await t.core.auth.listUsers(a.brandId);
     expect(users.find((u) => u.email === 'admin@alpha.test')?.role).toBe('admin');
     expect((await t.core.admin.listTeams(a.brandId)).map((x) => x.name)).toEqual(['Alpha team']);
+    expect(await t.core.admin.getDeskSettings(a.brandId)).toEqual({ autoAwayMinutes: 17 });
     expect((await t.core.auth.listTokens(a.brandId))[0]?.revokedAt).toBeNull();
     expect((await t.core.canned.list(systemActor(a.brandId))).map((c) => c.text)).toEqual(['alpha canned secret']);
     expect((await t.core.incidents.links(systemActor(a.brandId), ids.conversation ?? '')).map((l) => [l.title, l.status])).toEqual([['alpha incident secret', 'open']]);

@@ -33,6 +33,8 @@ const requires: Record<string, { perm: Permission | null; params?: Record<string
   'PATCH /api/v1/contacts/:id': { perm: 'contact:update', params: { id: 'contact' }, body: { vip: true } },
   'POST /api/v1/contacts/:id/merge': { perm: 'contact:merge', params: { id: 'contact' }, body: { sourceId: 'contact2' } },
   'GET /api/v1/users': { perm: 'user:read' },
+  'GET /api/v1/desk-settings': { perm: 'user:read' },
+  'PUT /api/v1/desk-settings': { perm: 'user:manage', body: { autoAwayMinutes: 10 } },
   'POST /api/v1/users': { perm: 'user:manage', body: { email: 'new@roles.test', name: 'New', role: 'viewer' } },
   'PATCH /api/v1/users/:id': { perm: 'user:manage', params: { id: 'target' }, body: { role: 'viewer' } },
   'GET /api/v1/teams': { perm: 'team:read' },

@@ -20,10 +20,9 @@ import { PresenceService } from './presence/presence.service';
 import { MentionService } from './mentions/mention.service';
 import { IncidentService } from './incidents/incident.service';
 import { KbService } from './kb/kb.service';
-import { ingestJob } from './ingest/ingest.job';
+import { processInboundJob } from './ingest/process-inbound.usecase';
 import { IngestService } from './ingest/ingest.service';
 import type { MessageClassifier } from './ingest/message-classifier';
-import type { ResolveHooks } from './ingest/resolve';
 import type { JobDefinition } from './jobs/job.types';
 import { Worker, type WorkerOptions } from './jobs/worker';
 import { SecretBox } from './shared/crypto';
@@ -39,7 +38,13 @@ import { WebhookService } from './webhooks/webhook.service';
 import type { WebhookOptions } from './webhooks/webhook.options';
 
 /** Jobs per worker batch on the embedded database (one connection shared with the API); see WorkerOptions.maxBatch. */
-const EMBEDDED_MAX_BATCH = 20;
+const EMBEDDED_MAX_BATCH = 50;
+/**
+ * Batches one worker runs at a time on a PostgreSQL server: while one batch waits for the database
+ * the other uses Node's CPU (docs/benchmarks.md, ingest round 5). The embedded database has one
+ * connection, so there it is one.
+ */
+const SERVER_WORKER_CONCURRENCY = 2;
 
 export interface CoreOptions {
   handle: DbHandle;
@@ -50,7 +55,6 @@ export interface CoreOptions {
   trainer?: TriageTrainer | null;
   /** Corrections within this window share one retrain (default 30 s). */
   retrainDebounceMs?: number;
-  hooks?: ResolveHooks;
   /** Share events across processes with LISTEN/NOTIFY (server database only). */
   crossProcessEvents?: boolean;
   /** Outbound webhooks and the CRM hook: private targets, timeouts, retries (defaults are production's). */
@@ -127,7 +131,7 @@ export class Core {
 
   jobs(): JobDefinition[] {
     return [
-      ingestJob({ channels: this.channels, bus: this.bus, clock: this.clock, classifier: this.opts.classifier ?? null, hooks: this.#resolveHooks() }),
+      processInboundJob({ channels: this.channels, routing: this.routing, sla: this.sla, bus: this.bus, clock: this.clock, classifier: this.opts.classifier ?? null }),
       slaEvaluateJob(this.sla),
       deliverJob({ db: this.db, channels: this.channels, bus: this.bus, clock: this.clock }),
       pollJob({ db: this.db, channels: this.channels, ingest: this.ingest, clock: this.clock }),
@@ -137,23 +141,9 @@ export class Core {
     ];
   }
 
-  /** Routing and SLA run on every inbound message, in its transaction (hooks from options run after); an echo refreshes the SLA clock. */
-  #resolveHooks(): ResolveHooks {
-    const extra = this.opts.hooks?.afterInbound;
-    return {
-      afterInbound: async (uow, c) => {
-        // Routing's changes and the SLA clock they lead to are written in one statement.
-        const routed = await this.routing.route(uow, c, { deferWrite: true });
-        await this.sla.refresh(uow, c.conversation.brand_id, c.conversation.id, { conversation: routed.conversation, alsoSet: routed.pending, ...(c.created ? { createdWith: c.message } : {}) });
-        if (extra) await extra(uow, c);
-      },
-      // The brand's own reply seen on the provider answers the customer: the clock moves at once.
-      afterEcho: async (uow, conversation) => { await this.sla.refresh(uow, conversation.brand_id, conversation.id, { conversation }); },
-    };
-  }
-
   worker(opts: Partial<WorkerOptions> = {}): Worker {
-    const w = new Worker({ db: this.db, jobs: this.jobs(), ...(this.handle.kind === 'pglite' ? { maxBatch: EMBEDDED_MAX_BATCH } : {}), ...opts });
+    const embedded = this.handle.kind === 'pglite';
+    const w = new Worker({ db: this.db, jobs: this.jobs(), ...(embedded ? { maxBatch: EMBEDDED_MAX_BATCH } : { concurrency: SERVER_WORKER_CONCURRENCY }), ...opts });
     this.#workers.push(w);
     // The first worker of a process (re)starts polling for every pollable channel; the job key dedupes.
     if (!this.#pollsSeeded) {

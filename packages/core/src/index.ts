@@ -13,7 +13,7 @@ export * from './jobs/job.queue';
 export * from './jobs/job.types';
 export * from './jobs/worker';
 export * from './ingest/ingest.service';
-export * from './ingest/ingest.job';
+export * from './ingest/process-inbound.usecase';
 export * from './ingest/message-classifier';
 export * from './ingest/resolve';
 export * from './imports/twcs';

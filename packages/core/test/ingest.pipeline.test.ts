@@ -4,6 +4,7 @@ import { sql } from '@earshot/db';
 import { signApiBody, verifyAuditChain, type Worker } from '@earshot/core';
 import { LOG_ACTIONS } from '../src/sla/sla.events';
 import { JOB_INGEST } from '../src/ingest/job-name';
+import { enqueueJobs } from '../src/jobs/job.queue';
 import { describeEachDb } from '../../../test/support/db';
 import { apiDelivery, createTestCore, seedBrand, type ApiMessageInput, type SeededBrand, type TestCore } from '../../../test/support/core';
 
@@ -21,8 +22,10 @@ describeEachDb('ingest pipeline: one batch', (kind) => {
   let worker: Worker;
 
   beforeAll(async () => {
+    // A classifier that fails on one text: the failure comes from inside the pipeline, after the
+    // message's customer was resolved, so rolling it back must take that customer with it.
     t = await createTestCore(kind, {
-      hooks: { afterInbound: async (_uow, c) => { if (c.message.text.includes('POISON')) throw new Error('poisoned message'); } },
+      classifier: { classify: (i) => { if (i.text.includes('POISON')) throw new Error('poisoned message'); return { labels: {}, needsResponse: true }; } },
     });
     b = await seedBrand(t.core, 'pipe');
     worker = t.core.worker();
@@ -59,6 +62,29 @@ describeEachDb('ingest pipeline: one batch', (kind) => {
     // Nothing of the poisoned customer exists: no contact, identity or conversation.
     expect(await t.core.db.selectFrom('contact_identities').select('id').where('brand_id', '=', b.brandId).where('external_id', '=', 'p2').execute()).toHaveLength(0);
     expect((await verifyAuditChain(t.core.db, b.brandId)).ok).toBe(true);
+  });
+
+  it('an event that cannot be normalized fails alone: the rest of its batch commits on the first attempt', async () => {
+    // A stored event whose payload the API driver refuses (no message), queued beside a good delivery.
+    const broken = (await sql<{ id: string }>`
+      insert into inbound_events (brand_id, channel_id, provider_event_id, payload) values (${b.brandId}, ${b.apiChannelId}, 'broken-1', '{"id":"broken-1"}'::jsonb)
+      returning id`.execute(t.core.db)).rows[0]?.id ?? '';
+    await enqueueJobs(t.core.db, [{ name: JOB_INGEST, payload: { eventId: broken }, opts: { brandId: b.brandId, key: `ingest:${broken}` } }]);
+    await deliver([{ id: 'fine-1', author: 'f1', text: 'my parcel never arrived' }]);
+    await worker.drain();
+    const jobs = (await sql<{ event_id: string; state: string; last_error: string | null; xmin: string }>`
+      select payload ->> 'eventId' as event_id, state, last_error, xmin::text as xmin from jobs where name = ${JOB_INGEST} and brand_id = ${b.brandId}
+        and (payload ->> 'eventId') in (${broken}, (select inbound_event_id::text from messages where provider_message_id = 'fine-1'))`.execute(t.core.db)).rows;
+    const bad = jobs.find((j) => j.event_id === broken);
+    const good = jobs.find((j) => j.event_id !== broken);
+    expect(bad).toMatchObject({ state: 'dead' });
+    expect(bad?.last_error).toContain('cannot normalize');
+    expect(good).toMatchObject({ state: 'done' });
+    // The good message was written by the batch's own transaction, not under a savepoint of a
+    // rerun (a subtransaction would have stamped it with another xmin than the job's completion).
+    const msg = (await sql<{ xmin: string }>`select xmin::text as xmin from messages where provider_message_id = 'fine-1'`.execute(t.core.db)).rows;
+    expect(msg).toHaveLength(1);
+    expect(msg[0]?.xmin).toBe(good?.xmin);
   });
 
   it('many messages of one conversation in one batch: counters, preview, thread keys and SLA log follow every message', async () => {

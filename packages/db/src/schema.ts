@@ -70,6 +70,8 @@ export interface MessagesTable {
   author_identity_id: string | null; author_user_id: string | null; text: string;
   provider_message_id: string | null; provider_thread_id: string | null; reply_to_provider_id: string | null;
   author_followers: number | null; attachments: JsonD<unknown[]>; raw: Json | null; triage: Json | null;
+  /** The inbound event (raw provider payload) a received message came from; null for messages written by Earshot. */
+  inbound_event_id: Generated<string | null>;
   delivery_status: 'queued' | 'awaiting_approval' | 'sending' | 'sent' | 'failed' | null; delivery_error: string | null;
   idempotency_key: string | null; sent_at: Generated<Date>; created_at: CreatedAt;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Permissions, RoleEnum, TeamView, UserView } from '@earshot/domain';
+import { DeskSettings, Permissions, RoleEnum, TeamView, UserView } from '@earshot/domain';
 import { authErrors, IdParams, Ok, type RouteDeps } from './shared';
 
 export async function adminRoutes(app: FastifyInstance, { core }: RouteDeps): Promise<void> {
@@ -28,6 +28,12 @@ export async function adminRoutes(app: FastifyInstance, { core }: RouteDeps): Pr
     const selfAvailability = req.params.id === p.userId && Object.keys(req.body).every((k) => k === 'availability');
     return core.admin.updateMembership(selfAvailability ? p : req.can('user:manage'), req.params.id, req.body);
   });
+
+  r.get('/api/v1/desk-settings', { schema: { tags: ['users'], summary: 'The brand\'s desk settings: auto-away after idle minutes (null: never)', response: { 200: DeskSettings, ...authErrors } } },
+    async (req) => core.admin.getDeskSettings(req.can('user:read').brandId));
+  r.put('/api/v1/desk-settings', {
+    schema: { tags: ['users'], summary: 'Change the brand\'s desk settings', body: z.strictObject({ autoAwayMinutes: DeskSettings.shape.autoAwayMinutes }), response: { 200: DeskSettings, ...authErrors } },
+  }, async (req) => core.admin.setDeskSettings(req.can('user:manage'), req.body));
 
   r.get('/api/v1/teams', { schema: { tags: ['teams'], summary: 'Teams with skills and members', response: { 200: z.object({ items: z.array(TeamView) }), ...authErrors } } },
     async (req) => ({ items: await core.admin.listTeams(req.can('team:read').brandId) }));

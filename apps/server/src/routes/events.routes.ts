@@ -16,13 +16,29 @@ export async function eventRoutes(app: FastifyInstance, { core }: RouteDeps): Pr
       'x-content-type-options': 'nosniff', 'x-accel-buffering': 'no',
     });
     res.write(`retry: 2000\n: connected\n\n`);
+    // A committed worker batch publishes hundreds of events at once: they leave in one write per
+    // turn of the event loop rather than one system call each.
+    let pending: string[] = [];
+    let flushing: NodeJS.Immediate | null = null;
+    const flush = () => {
+      flushing = null;
+      const chunk = pending.join('');
+      pending = [];
+      if (chunk && !res.destroyed) res.write(chunk);
+    };
     const send = (e: DeskEvent) => {
       if (e.brandId !== brandId) return;
-      res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+      pending.push(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+      flushing ??= setImmediate(flush);
     };
     const unsubscribe = core.bus.subscribe(send);
     const beat = setInterval(() => res.write(': ping\n\n'), 15_000);
-    const close = () => { clearInterval(beat); unsubscribe(); };
+    const close = () => {
+      clearInterval(beat);
+      unsubscribe();
+      if (flushing) clearImmediate(flushing);
+      pending = [];
+    };
     req.raw.on('close', close);
     res.on('error', close);
   });

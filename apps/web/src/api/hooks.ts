@@ -4,6 +4,7 @@ import type {
   AuditEvent, CannedView, ChannelView, ContactView, ConversationDetail, ConversationPage, ConversationView, InboxFilters, Me, MessageView,
   PresenceEntry, RepeatCount, TeamView, TokenView, UserView,
 } from './types';
+import type { DeskSettings } from '@earshot/domain';
 
 export const keys = {
   me: ['me'] as const,
@@ -18,6 +19,7 @@ export const keys = {
   tokens: ['tokens'] as const,
   canned: ['canned'] as const,
   audit: (subjectId: string) => ['audit', subjectId] as const,
+  deskSettings: ['desk-settings'] as const,
 };
 
 /**
@@ -73,6 +75,7 @@ export function useAuditFor(id: string | null, enabled: boolean) {
 
 const list = <T,>(path: string) => () => api<{ items: T[] }>('GET', path).then((r) => r.items);
 export const useUsers = (enabled = true) => useQuery({ queryKey: keys.users, queryFn: list<UserView>('/api/v1/users'), staleTime: 60_000, enabled });
+export const useDeskSettings = (enabled = true) => useQuery({ queryKey: keys.deskSettings, queryFn: () => api<DeskSettings>('GET', '/api/v1/desk-settings'), staleTime: 60_000, enabled });
 export const useTeams = (enabled = true) => useQuery({ queryKey: keys.teams, queryFn: list<TeamView>('/api/v1/teams'), staleTime: 60_000, enabled });
 export const useChannels = (enabled = true) => useQuery({ queryKey: keys.channels, queryFn: list<ChannelView>('/api/v1/channels'), staleTime: 60_000, enabled });
 export const useTokens = (enabled = true) => useQuery({ queryKey: keys.tokens, queryFn: list<TokenView>('/api/v1/tokens'), enabled });

@@ -5,6 +5,7 @@ import type { DeskEvent } from '../api/types';
 import { Inbox } from '../inbox/Inbox';
 import { Icon } from '../ui/Icon';
 import { Avatar, Button, Skeleton } from '../ui/ui';
+import { AvailabilityControl } from './Availability';
 import { HelpDialog } from './HelpDialog';
 import { useLiveEvents } from './live';
 import { MentionsMenu } from './MentionsMenu';
@@ -42,6 +43,8 @@ function Desk() {
   const openId = route.page === 'inbox' ? route.conversationId : null;
   const toast = mention && mention.conversationId !== openId ? mention : null;
   const admin = can('user:manage') || can('team:manage') || can('channel:manage') || can('token:manage');
+  // Someone without an admin permission who types an /admin/… address is shown the inbox there.
+  useEffect(() => { if (route.page === 'admin' && !admin) navigate('/', { replace: true }); }, [route.page, admin]);
 
   return (
     <div className="desk">
@@ -53,6 +56,7 @@ function Desk() {
           {admin ? <a href="/admin" aria-current={route.page === 'admin' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/admin'); }}><Icon name="settings" /> Admin</a> : null}
         </nav>
         <div className="topbar-right">
+          {me.user.id && can('conversation:reply') ? <AvailabilityControl userId={me.user.id} /> : null}
           <MentionsMenu enabled={!!me.user.id && can('conversation:read')} />
           <span className={`live live-${live}`} title={live === 'live' ? 'Live updates on' : 'Reconnecting to live updates…'}><span className="dot" /><span className="live-label">{live === 'live' ? 'Live' : live === 'connecting' ? 'Connecting' : 'Offline'}</span></span>
           <Button variant="ghost" size="sm" className="shortcuts-button" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts"><Icon name="keyboard" /></Button>
@@ -62,7 +66,7 @@ function Desk() {
         </div>
       </header>
       <main id="main" className="main">
-        {route.page === 'admin' ? <AdminPage tab={route.tab} /> : <Inbox conversationId={route.conversationId} incidentId={route.incidentId} onHelp={() => setHelp(true)} />}
+        {route.page === 'admin' && admin ? <AdminPage tab={route.tab} /> : <Inbox conversationId={route.page === 'inbox' ? route.conversationId : null} incidentId={route.page === 'inbox' ? route.incidentId : null} onHelp={() => setHelp(true)} />}
       </main>
       <HelpDialog open={help} onClose={() => setHelp(false)} />
       <div className="toasts" role="status" aria-live="polite">

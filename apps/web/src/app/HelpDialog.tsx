@@ -5,6 +5,7 @@ const shortcuts: [string, string][] = [
   ['r', 'Reply (focus the composer)'],
   ['e', 'Resolve the open conversation'],
   ['a', 'Assign (focus the assignee picker)'],
+  ['o', 'Your availability: online, away, offline (focus its picker)'],
   ['/', 'Search'],
   ['Ctrl + Enter', 'Send from the composer'],
   ['?', 'This help'],

@@ -14,9 +14,16 @@ function parse(path: string, search: string): Route {
   return { page: 'inbox', conversationId: conv?.[1] ?? null, incidentId: incident && UUID.test(incident) ? incident : null };
 }
 
-/** The inbox's address: the open conversation (if any) and the incident filter (if any). */
+/**
+ * The inbox's address: the open conversation (if any) and the incident filter (if any), keeping the
+ * view and filters the address already carries (inbox/address.ts).
+ */
 export function inboxPath(conversationId: string | null, incidentId: string | null): string {
-  return `${conversationId ? `/c/${conversationId}` : '/'}${incidentId ? `?incident=${incidentId}` : ''}`;
+  const params = new URLSearchParams(window.location.search);
+  params.delete('incident');
+  const rest = params.toString();
+  const query = [incidentId ? `incident=${incidentId}` : '', rest].filter(Boolean).join('&');
+  return `${conversationId ? `/c/${conversationId}` : '/'}${query ? `?${query}` : ''}`;
 }
 
 const listeners = new Set<() => void>();

@@ -69,10 +69,13 @@ function Row({ c, selected, onOpen, assignee, style }: { c: ConversationView; se
       </div>
       <div className="row-preview">{c.preview || c.subject || '(no text)'}</div>
       <div className="row-meta">
-        <PriorityBadge priority={c.priority} />
-        {c.status !== 'open' ? <span className={`status-pill st-${c.status}`}>{c.status}</span> : null}
-        <TriageBadges triage={c.triage} compact />
-        {due ? <span className={`sla ${due.breached ? 'breached' : ''}`} title={`SLA due ${new Date(due.at).toLocaleString()}`}><Icon name="clock" size={12} /> {countdown(due.at)}</span> : null}
+        {/* One line of whole labels: those that do not fit wrap onto a hidden second line, never cut mid-word. */}
+        <span className="row-labels">
+          <PriorityBadge priority={c.priority} />
+          {c.status !== 'open' ? <span className={`status-pill st-${c.status}`}>{c.status}</span> : null}
+          <TriageBadges triage={c.triage} compact />
+          {due ? <span className={`sla ${due.breached ? 'breached' : ''}`} title={`SLA due ${new Date(due.at).toLocaleString()}`}><Icon name="clock" size={12} /> {countdown(due.at)}</span> : null}
+        </span>
         <span className="row-assignee" title={assignee ? `Assigned to ${assignee.name}` : 'Unassigned'}>
           {assignee ? <Avatar name={assignee.name} size={18} /> : <span className="muted small">—</span>}
         </span>

@@ -1,10 +1,11 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { useCapabilities, useConversationActions, useInbox, useUsers } from '../api/hooks';
-import type { InboxFilters, ViewName } from '../api/types';
+import type { InboxFilters, SortName, ViewName } from '../api/types';
 import { inboxPath, navigate } from '../app/router';
 import { ConversationPane } from '../conversation/ConversationPane';
 import { Icon } from '../ui/Icon';
 import { Button, Empty } from '../ui/ui';
+import { readFilters, writeFilters } from './address';
 import { ConversationList } from './ConversationList';
 import { activeFilterCount, DEFAULT_FILTERS, FilterBar, SearchBar, STATUSES } from './Filters';
 
@@ -17,13 +18,18 @@ const VIEWS: { id: ViewName; label: string }[] = [
   { id: 'mentions_needing_response', label: 'Mentions needing response' },
 ];
 const VIEW_TITLES: Partial<Record<ViewName, string>> = {
+  needs_response: 'Open conversations whose customer wrote last and nobody has answered since, that triage says need a response',
   mentions_needing_response: 'Public posts and comments, still open, that triage says need a response and nobody has answered yet',
 };
 
 const isTyping = (t: EventTarget | null) => t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
 
 export function Inbox({ conversationId, incidentId, onHelp }: { conversationId: string | null; incidentId: string | null; onHelp: () => void }) {
-  const [own, setOwn] = useState<InboxFilters>(() => (incidentId ? { ...DEFAULT_FILTERS, status: [...STATUSES] } : DEFAULT_FILTERS));
+  // The view, filters, search and sort start from the address, so a reload keeps them (inbox/address.ts).
+  const [own, setOwn] = useState<InboxFilters>(() => {
+    const f = readFilters(window.location.search, DEFAULT_FILTERS);
+    return incidentId && !new URLSearchParams(window.location.search).has('status') ? { ...f, status: [...STATUSES] } : f;
+  });
   // An incident's conversations are shown in every status (as its dialog lists them); removing the
   // incident filter brings back the statuses chosen before.
   const [incidentSeen, setIncidentSeen] = useState(incidentId);
@@ -35,6 +41,7 @@ export function Inbox({ conversationId, incidentId, onHelp }: { conversationId: 
   }
   const filters = useMemo(() => ({ ...own, incidentId: incidentId ?? '' }), [own, incidentId]);
   const [showFilters, setShowFilters] = useState(false);
+  const [sortBefore, setSortBefore] = useState<SortName>('recent');
   const caps = useCapabilities();
   // Typing in search does not refetch on every key: the list follows the deferred value.
   const deferredQ = useDeferredValue(filters.q);
@@ -51,6 +58,12 @@ export function Inbox({ conversationId, incidentId, onHelp }: { conversationId: 
   }, [conversationId]);
   const open = useCallback((id: string) => navigate(inboxPath(id, incidentId)), [incidentId]);
   const actions = useConversationActions(conversationId ?? '');
+  // …and the address follows them (replaced, not pushed: a filter change is not a step back).
+  useEffect(() => {
+    // With an incident every status is the default (its conversations are listed in all of them).
+    const want = writeFilters(window.location.search, own, incidentId ? { ...DEFAULT_FILTERS, status: [...STATUSES] } : DEFAULT_FILTERS);
+    if (want !== window.location.search) navigate(window.location.pathname + want, { replace: true });
+  });
   const { fetchNextPage, hasNextPage, isFetchingNextPage } = inbox;
   const loadMore = useCallback(() => { void fetchNextPage(); }, [fetchNextPage]);
 
@@ -66,6 +79,7 @@ export function Inbox({ conversationId, incidentId, onHelp }: { conversationId: 
         case 'e': if (conversationId) actions.status.mutate({ status: 'resolved' }); break;
         case 'r': document.getElementById('composer-text')?.focus(); break;
         case 'a': document.getElementById('assign-select')?.focus(); break;
+        case 'o': document.getElementById('availability-select')?.focus(); break;
         case '/': document.getElementById('inbox-search')?.focus(); break;
         case '?': onHelp(); break;
         default: return;
@@ -85,13 +99,13 @@ export function Inbox({ conversationId, incidentId, onHelp }: { conversationId: 
         <h2 className="views-title">Views</h2>
         {VIEWS.map((v) => {
           const on = filters.view === v.id && !breaching;
-          // Leaving Breaching soon for All goes back to the usual order.
-          const pick = () => set(v.id === 'all' && breaching ? { view: v.id, sort: 'recent' } : { view: v.id });
+          // Leaving Breaching soon (All in deadline order) for any view goes back to the order chosen before it.
+          const pick = () => set(breaching ? { view: v.id, sort: sortBefore } : { view: v.id });
           return <button key={v.id} type="button" className={`view ${on ? 'on' : ''}`} aria-pressed={on} title={VIEW_TITLES[v.id]} onClick={pick}>{v.label}</button>;
         })}
         <button type="button" className={`view ${breaching ? 'on' : ''}`} aria-pressed={breaching} disabled={!caps.slaPolicy}
           title={caps.slaPolicy ? 'Open and pending, the nearest SLA deadline first (breached ones on top)' : 'Arrives with SLA policies on this server'}
-          onClick={() => set({ view: 'all', sort: 'sla_due', status: ['open', 'pending'] })}>Breaching soon</button>
+          onClick={() => { if (!breaching) setSortBefore(filters.sort === 'sla_due' ? 'recent' : filters.sort); set({ view: 'all', sort: 'sla_due', status: ['open', 'pending'] }); }}>Breaching soon</button>
       </nav>
       <section className="listcol" aria-label="Conversation list">
         <div className="list-head">

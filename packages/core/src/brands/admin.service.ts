@@ -1,5 +1,5 @@
 import type { DB, Kysely, Role } from '@earshot/db';
-import { EarshotError, type TeamView, type UserView } from '@earshot/domain';
+import { DEFAULT_DESK_SETTINGS, DeskSettings, EarshotError, type TeamView, type UserView } from '@earshot/domain';
 import { hashPassword } from '../shared/crypto';
 import type { Actor } from '../shared/actor';
 import type { Clock } from '../shared/clock';
@@ -90,6 +90,24 @@ export class AdminService {
       if (routingChange && (patch.availability ?? m.availability) === 'online') await assignWaiting(uow, { brandId: actor.brandId, agentId: userId, now: this.clock.now(), bus: this.bus });
     });
     return this.getUser(actor.brandId, userId);
+  }
+
+  /** The brand's desk settings (auto-away on idle); defaults when none are saved. */
+  async getDeskSettings(brandId: string): Promise<DeskSettings> {
+    const b = await this.db.selectFrom('brands').select('settings').where('id', '=', brandId).executeTakeFirst();
+    const saved = DeskSettings.safeParse(b?.settings.desk);
+    return saved.success ? saved.data : DEFAULT_DESK_SETTINGS;
+  }
+
+  async setDeskSettings(actor: Actor, input: DeskSettings): Promise<DeskSettings> {
+    await transact(this.db, async (uow) => {
+      const b = await uow.tx.selectFrom('brands').select('settings').where('id', '=', actor.brandId).forUpdate().executeTakeFirst();
+      if (!b) throw new EarshotError('EARSHOT_NOT_FOUND', 'brand not found');
+      const before = DeskSettings.safeParse(b.settings.desk);
+      await uow.tx.updateTable('brands').set({ settings: JSON.stringify({ ...b.settings, desk: input }) }).where('id', '=', actor.brandId).execute();
+      uow.record({ brandId: actor.brandId, actorType: actor.type, actorId: actor.id, action: 'brand.desk_settings_updated', subjectType: 'brand', subjectId: actor.brandId, before: before.success ? before.data : DEFAULT_DESK_SETTINGS, after: input, at: this.clock.now() });
+    });
+    return this.getDeskSettings(actor.brandId);
   }
 
   async listTeams(brandId: string): Promise<TeamView[]> {

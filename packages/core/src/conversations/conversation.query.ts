@@ -118,17 +118,18 @@ export async function listConversations(db: Executor, brandId: string, userId: s
   if (f.view === 'mine') where.push(sql`c.assignee_id = ${userId}`);
   if (f.view === 'unassigned') where.push(sql`c.assignee_id is null`);
   if (f.view === 'my_teams') where.push(sql`c.team_id in (select team_id from team_members where user_id = ${userId} and brand_id = ${brandId})`);
-  if (f.view === 'needs_response') where.push(sql`c.needs_response and c.first_reply_at is null`);
-  // Public posts and comments (the customer's latest message), still open, triage says they need a
-  // response and nobody has answered since. In the default order it is read from the partial index
-  // of 0013 (same spelling). Other sorts walk their working-set index and keep the matches: there
-  // "not answered" is spelled through WAITING so that index cannot be proven to apply, since
-  // PostgreSQL underestimates the view (open and waiting go together) and would read all of it
-  // through that index and sort it (0.5 s at 1.1 M conversations; docs/benchmarks.md).
-  if (f.view === 'mentions_needing_response') {
-    const waiting = (f.sort ?? 'recent') === 'recent' ? sql`c.waiting_since is not null` : sql`${WAITING} < 'infinity'::timestamptz`;
-    where.push(sql`c.status = 'open' and c.needs_response and c.last_inbound_public and ${waiting}`);
-  }
+  // Waiting for us: open, triage says the customer's latest message needs a response, and nobody has
+  // answered since (waiting_since is set by a customer message and cleared by the brand's reply) —
+  // a customer writing again after an answer is back in it. "Mentions needing response" is the same
+  // with the latest message public, so every mention is also here. In the default order each view is
+  // read from its partial index (0018, 0013; same spelling). Other sorts walk their working-set
+  // index and keep the matches: there "not answered" is spelled through WAITING so the partial index
+  // cannot be proven to apply, since PostgreSQL underestimates these views (open and waiting go
+  // together) and would read all of one through it and sort it (0.5 s at 1.1 M conversations;
+  // docs/benchmarks.md).
+  const unanswered = (f.sort ?? 'recent') === 'recent' ? sql`c.waiting_since is not null` : sql`${WAITING} < 'infinity'::timestamptz`;
+  if (f.view === 'needs_response') where.push(sql`c.status = 'open' and c.needs_response and ${unanswered}`);
+  if (f.view === 'mentions_needing_response') where.push(sql`c.status = 'open' and c.needs_response and c.last_inbound_public and ${unanswered}`);
   if (f.channelKind) where.push(sql`c.channel_id in (select id from channels where brand_id = ${brandId} and kind = ${f.channelKind})`);
   if (f.channelId) where.push(sql`c.channel_id = ${f.channelId}::uuid`);
   if (f.priority?.length) where.push(f.priority.length === 1 ? sql`c.priority = ${f.priority[0]}` : sql`c.priority = any(${f.priority}::text[])`);
@@ -163,9 +164,9 @@ export async function listConversations(db: Executor, brandId: string, userId: s
     where ${sql.join([...where, ...part], sql` and `)} ${order} limit ${limit + 1}`;
   // These sorts are indexed over the working set (0006/0007) and over the other statuses (0012), not
   // over both at once: across both, read a page from each half in its index's order and merge them.
-  // The statuses a page can hold; the mentions view's own predicate keeps it to open ones (merging
+  // The statuses a page can hold; the waiting views' own predicate keeps them to open ones (merging
   // with the other half there would walk an index for rows that cannot match).
-  const statuses = f.view === 'mentions_needing_response' ? ['open'] : status;
+  const statuses = f.view === 'mentions_needing_response' || f.view === 'needs_response' ? ['open'] : status;
   const chosen = sort !== 'recent' && spansWorkingAndOther(statuses)
     ? sql`select * from ((${pick([IN_WORKING_SET])}) union all (${pick([NOT_IN_WORKING_SET])})) c ${pageOrder} limit ${limit + 1}`
     : pick([]);

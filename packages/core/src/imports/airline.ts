@@ -8,7 +8,7 @@ import type { ImportMapping } from './import-mapping';
  * - the cut-down copy in `data/airline-sentiment/dev.csv`: `id, text, sentiment, negative_reason, airline,
  *   created_at` (no author: each tweet is its own anonymous author).
  * Each row is an inbound public X post. The crowd labels (sentiment, reason) are not turned into triage
- * labels: they stay in the stored record (`messages.raw.record`) for evaluating triage against them.
+ * labels: they stay in the stored record (the inbound event's payload, `inbound_events.payload.record`, which the message points at) for evaluating triage against them.
  */
 const KAGGLE = ['tweet_id', 'name', 'text', 'tweet_created'] as const;
 const CUT_DOWN = ['id', 'text', 'created_at'] as const;

@@ -3,7 +3,7 @@ import type { ConversationRow, MessageRow } from '../conversations/conversation.
 import type { IdentityRow } from '../contacts/contact.repository';
 import type { AuditEntry } from '../audit/audit.types';
 import type { AuditLike, MsgRow } from '../sla/sla.events';
-import type { BatchState, Executor } from '../shared/unit-of-work';
+import type { Executor } from '../shared/unit-of-work';
 
 /**
  * The writes of one ingest worker batch, collected in memory and sent as a few multi-row
@@ -17,9 +17,9 @@ import type { BatchState, Executor } from '../shared/unit-of-work';
  * - the SLA event log of each conversation of the batch, read once up front and kept current as
  *   the batch stores messages, so the clock of a busy conversation is not re-read per message.
  *
- * Only an ingest batch that runs without savepoints has one (see `BatchState`); when any job of the
- * batch fails, the worker rolls the whole attempt back and reruns the jobs one savepoint each
- * on plain statements, so nothing collected here outlives a rolled-back attempt.
+ * Only an ingest batch that runs without savepoints has one (`InboundBatch.writes`); when any job
+ * of the batch fails, the worker rolls the whole attempt back and reruns the jobs one savepoint
+ * each on plain statements, so nothing collected here outlives a rolled-back attempt.
  *
  * Conversations held here are locked (prefetch locks them `for update`, new ones are this
  * transaction's own), so the in-memory row is the truth for the rest of the batch. Writers that
@@ -71,15 +71,19 @@ export class IngestBatchWrites {
 
   /** Records a change of a held conversation, to be written at the end; returns the row as it now is. */
   change(conv: ConversationRow, set: Updateable<ConversationsTable>): ConversationRow {
+    return this.changeRow(conv, parseJsonColumns(set));
+  }
+
+  /** `change` with values as the row holds them (JSON columns as values, not serialised). */
+  changeRow(conv: ConversationRow, parsed: Partial<ConversationRow>): ConversationRow {
     const fresh = this.#newConversations.get(conv.id);
     if (fresh) {
-      const row = { ...conv, ...parseJsonColumns(set) } as ConversationRow;
+      const row = { ...conv, ...parsed } as ConversationRow;
       this.#newConversations.set(conv.id, row);
       this.#current.set(conv.id, row);
       return row;
     }
     const entry = this.#patches.get(conv.id) ?? { brandId: conv.brand_id, baseCount: (this.#current.get(conv.id) ?? conv).message_count, patch: {} };
-    const parsed = parseJsonColumns(set);
     Object.assign(entry.patch, parsed);
     this.#patches.set(conv.id, entry);
     const row = { ...conv, ...parsed } as ConversationRow;
@@ -89,7 +93,7 @@ export class IngestBatchWrites {
 
   /** A message to insert at the end, with the thread keys that lead to its conversation. */
   addMessage(row: MessageRow, threadKeys: string[]): void {
-    this.#messages.push({ ...row, attachments: row.attachments ?? [], raw: row.raw ?? null, triage: row.triage ?? null });
+    this.#messages.push({ ...row, attachments: row.attachments ?? [], triage: row.triage ?? null });
     for (const k of threadKeys) {
       const key = `${row.channel_id}\n${k}`;
       if (!this.#threadKeys.has(key)) this.#threadKeys.set(key, { brand_id: row.brand_id, channel_id: row.channel_id, thread_key: k, conversation_id: row.conversation_id });
@@ -150,9 +154,9 @@ export class IngestBatchWrites {
     if (this.#messages.length > 0) {
       await sql`
         insert into messages (id, brand_id, conversation_id, channel_id, direction, visibility, kind, author_identity_id, author_user_id, text,
-          provider_message_id, provider_thread_id, reply_to_provider_id, author_followers, attachments, raw, triage, delivery_status, sent_at, created_at)
+          provider_message_id, provider_thread_id, reply_to_provider_id, author_followers, attachments, raw, inbound_event_id, triage, delivery_status, sent_at, created_at)
         select m.id, m.brand_id, m.conversation_id, m.channel_id, m.direction, m.visibility, m.kind, m.author_identity_id, m.author_user_id, m.text,
-          m.provider_message_id, m.provider_thread_id, m.reply_to_provider_id, m.author_followers, m.attachments, m.raw, m.triage, m.delivery_status, m.sent_at,
+          m.provider_message_id, m.provider_thread_id, m.reply_to_provider_id, m.author_followers, m.attachments, m.raw, m.inbound_event_id, m.triage, m.delivery_status, m.sent_at,
           -- Stored in the batch's order, as one statement per message would have: a tie on sent_at is broken by created_at.
           clock_timestamp() + make_interval(secs => e.n / 1e6)
         -- Each element typed as a messages row; the ordinality keeps the batch's order.
@@ -199,27 +203,6 @@ export interface SlaLog {
   seen: Set<AuditEntry>;
 }
 
-const BATCH_WRITES_KEY = 'ingest-writes';
-
-/** The batch's writer, when this is an ingest batch that collects its writes. */
-export function batchWrites(batch: BatchState | null | undefined): IngestBatchWrites | undefined {
-  return batch?.get<IngestBatchWrites>(BATCH_WRITES_KEY);
-}
-
-/**
- * Starts collecting the batch's writes. Called by the ingest job before anything else of the batch
- * runs, so its flush comes first at the end of the batch (the assignments written after it then
- * land on rows that already carry the batch's routing records).
- */
-export function startBatchWrites(batch: BatchState): IngestBatchWrites {
-  const known = batchWrites(batch);
-  if (known) return known;
-  const w = new IngestBatchWrites();
-  batch.set(BATCH_WRITES_KEY, w);
-  batch.beforeCommit(BATCH_WRITES_KEY, (root) => w.flush(root.tx));
-  return w;
-}
-
 /** Conversation columns a patch may set, with their SQL types (others are never changed by ingest). */
 const COLUMN_TYPES: Record<string, string> = {
   status: 'text', priority: 'text', team_id: 'uuid', assignee_id: 'uuid', subject: 'text', preview: 'text', is_public: 'boolean', tags: 'text[]',
@@ -243,7 +226,7 @@ const SET_CLAUSE = Object.entries(COLUMN_TYPES).map(([col, type]) => {
 }).join(', ');
 
 /** A patch with its JSON columns as values (callers pass them serialised, as Kysely wants them). */
-function parseJsonColumns(set: Updateable<ConversationsTable>): Record<string, unknown> {
+function parseJsonColumns(set: Updateable<ConversationsTable>): Partial<ConversationRow> {
   const parsed: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(set)) {
     if (v === undefined || k === 'updated_at') continue;

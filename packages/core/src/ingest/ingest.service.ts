@@ -6,7 +6,7 @@ import { getDriver } from '../channels/registry';
 import { enqueueJobs } from '../jobs/job.queue';
 import { stripNul } from '../shared/nul';
 import { AckGroup, type AckGroupOptions, type AckGroupStats } from './ack-group';
-import { JOB_INGEST } from './ingest.job';
+import { JOB_INGEST } from './job-name';
 
 export interface ReceiveResult {
   channelId: string;

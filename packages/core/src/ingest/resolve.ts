@@ -12,20 +12,13 @@ import type { Clock } from '../shared/clock';
 import type { UnitOfWork } from '../shared/unit-of-work';
 import { promotedModelRef } from '../triage/triage-model.repository';
 import type { MessageClassifier } from './message-classifier';
-import { identityKindOf, knownIdentity, knownMessage, knownThread, noteIdentity, noteMessage, noteNewContact, noteThreadKeys, takeConversation, takeFacts, threadKeysOf, touchContact } from './prefetch';
-import { batchWrites, type IngestBatchWrites } from './batch-writes';
+import { identityKindOf, threadKeysOf, type InboundBatch } from './inbound-batch';
+import type { IngestBatchWrites } from './batch-writes';
 import { loadLogs } from '../sla/sla.events';
 import { contactFacts, RECENT_INBOUND_DAYS, REPEAT_CONVERSATION_DAYS, type ContactFacts } from './contact-facts';
 
-export interface ResolveHooks {
-  /** Runs in the same transaction after an inbound message is stored (routing, SLA, …). */
-  afterInbound?: (uow: UnitOfWork, c: InboundHookContext) => Promise<void>;
-  /** Runs in the same transaction after the brand's own reply, seen on the provider (an echo), joined a conversation (the SLA clock). */
-  afterEcho?: (uow: UnitOfWork, conversation: ConversationRow) => Promise<void>;
-}
-
-/** What the hooks learn about one stored inbound message. */
-export interface InboundHookContext {
+/** What routing and the SLA clock need to know about one stored inbound message (process-inbound.usecase.ts). */
+export interface StoredInbound {
   conversation: ConversationRow;
   message: MessageRow;
   created: boolean;
@@ -34,7 +27,7 @@ export interface InboundHookContext {
   newContact: boolean;
   /**
    * The conversation's changes from this message, not written yet (`conversation` already shows
-   * them): the hook must write them (null when there is nothing to write).
+   * them): routing and the SLA clock write them with theirs (null when there is nothing to write).
    */
   pending: Updateable<ConversationsTable> | null;
   /** The conversation's contact and its repeat count, when already read (saves routing the queries). */
@@ -45,41 +38,45 @@ export interface ResolveInput {
   brandId: string;
   channel: ChannelRow;
   message: CanonicalMessage;
-  raw: unknown;
+  /** The stored inbound event (raw provider payload) the message came from. */
+  inboundEventId: string | null;
   clock: Clock;
   classifier: MessageClassifier | null;
-  hooks?: ResolveHooks | undefined;
 }
 
-export interface ResolveResult {
-  conversationId: string;
-  messageId: string;
-  created: boolean;
-  reopened: boolean;
-  events: DeskEvent[];
-}
+/**
+ * A stored message: a customer's (`inbound`, for routing and the clock) or the brand's own reply
+ * seen on the provider (`echo`: the conversation as it now is, for the clock), with the desk events
+ * to publish after commit.
+ */
+export type ResolveResult =
+  | { kind: 'inbound'; stored: StoredInbound; events: DeskEvent[] }
+  | { kind: 'echo'; conversation: ConversationRow; events: DeskEvent[] };
 
 const PREVIEW_CHARS = 280;
 
 /**
  * resolve: find or create the contact (by identity) and the conversation (reply chain → DM thread
- * → the contact's open conversation → new), store the message once, reopen a resolved
- * conversation on a new inbound message, and record all of it in the audit trail.
+ * → the contact's open conversation → new), triage a customer's message, store it once, reopen a
+ * resolved conversation on a new inbound message, and record all of it in the audit trail.
+ *
+ * With an inbound batch (a worker batch without savepoints) every look-up is answered from what the
+ * batch read up front and every row is collected for the batch's end; without one (a job rerun
+ * alone under a savepoint) each look-up and write is its own statement, which settles races with
+ * concurrent batches row by row.
  */
-export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Promise<ResolveResult | null> {
+export async function resolveMessage(uow: UnitOfWork, batch: InboundBatch | null, input: ResolveInput): Promise<ResolveResult | null> {
   const { tx } = uow;
   const { brandId, channel, message: m, clock } = input;
-  const batch = uow.batch;
-  // In a worker batch the message and the conversation's changes are written at the end of the batch.
-  const writes = batchWrites(batch);
+  const writes = batch?.writes;
   // Stored once, whatever the delivery count.
-  if (knownMessage(batch, channel.id, m.providerMessageId) ?? await findMessageByProviderId(tx, channel.id, m.providerMessageId)) return null;
+  if (batch?.knownMessage(channel.id, m.providerMessageId) ?? await findMessageByProviderId(tx, channel.id, m.providerMessageId)) return null;
 
   const inbound = m.direction === 'inbound';
   const sentAt = new Date(m.sentAt);
   const now = clock.now();
   const threadKeys = threadKeysOf(m);
-  const knownConversation = knownThread(batch, channel.id, threadKeys);
+  const knownConversation = batch?.knownThread(channel.id, threadKeys);
   let conversationId = knownConversation === undefined ? await findByThreadKeys(tx, channel.id, threadKeys) : knownConversation ?? undefined;
   // The brand's own posts (echoes, imported replies) only ever join a conversation they reply into.
   if (!inbound && !conversationId) return null;
@@ -94,15 +91,15 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
       brandId, channelKind: kind, externalId: m.author.externalId, handle: m.author.handle ?? null,
       displayName: m.author.displayName ?? null, followers: m.author.followers ?? null, email: m.author.email ?? null,
     };
-    const known = knownIdentity(batch, brandId, kind, m.author.externalId);
+    const known = batch?.knownIdentity(brandId, kind, m.author.externalId);
     const r = writes && known !== undefined ? identityInBatch(writes, author, known, now) : await upsertIdentity(tx, author, known);
-    noteIdentity(batch, r.identity);
+    batch?.noteIdentity(r.identity);
     identity = r.identity;
     newContact = r.created;
-    if (newContact) noteNewContact(batch, brandId, r.identity.contact_id);
+    if (newContact) batch?.noteNewContact(brandId, r.identity.contact_id);
     // A contact created just now has no merge pointer and no conversations yet: nothing to look up.
     if (!newContact) {
-      const known = takeFacts(batch, brandId, r.identity.contact_id);
+      const known = batch?.facts(brandId, r.identity.contact_id);
       facts = known === undefined ? await contactFacts(tx, brandId, r.identity.contact_id, sentAt) : known;
     }
     contactId = newContact ? r.identity.contact_id : facts?.id ?? await resolveContactId(tx, brandId, r.identity.contact_id);
@@ -110,7 +107,7 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
   }
 
   let reopened = false;
-  let conv: ConversationRow | undefined = conversationId ? takeConversation(batch, brandId, conversationId) : undefined;
+  let conv: ConversationRow | undefined = conversationId ? batch?.conversation(brandId, conversationId) : undefined;
   if (!conv && conversationId) {
     conv = await lockConversation(tx, brandId, conversationId);
     if (conv && writes) {
@@ -161,7 +158,7 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
     brand_id: brandId, conversation_id: into, channel_id: channel.id, direction: m.direction, visibility: m.visibility,
     author_identity_id: identity?.id ?? null, text: m.text, provider_message_id: m.providerMessageId,
     provider_thread_id: m.threadKey ?? null, reply_to_provider_id: m.replyToProviderId ?? null, author_followers: m.author.followers ?? null,
-    attachments: JSON.stringify(m.attachments ?? []), raw: JSON.stringify(input.raw ?? null),
+    attachments: JSON.stringify(m.attachments ?? []), raw: null, inbound_event_id: input.inboundEventId,
     triage: classification ? JSON.stringify(classification.labels) : null, sent_at: sentAt,
     delivery_status: inbound ? null : 'sent' as const,
   };
@@ -170,7 +167,7 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
     // The id is made here; the row is inserted with the batch's others at its end.
     message = {
       ...row, id: randomUUID(), kind: 'message', author_user_id: null, delivery_error: null, idempotency_key: null, created_at: now,
-      attachments: m.attachments ?? [], raw: (input.raw ?? null) as MessageRow['raw'], triage: (classification?.labels ?? null) as MessageRow['triage'],
+      attachments: m.attachments ?? [], triage: (classification?.labels ?? null) as MessageRow['triage'],
     };
     writes.addMessage(message, keys);
   } else {
@@ -182,18 +179,17 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
           .onConflict((oc) => oc.columns(['channel_id', 'thread_key']).doNothing()).returning('thread_key'))
         .insertInto('messages').values(row).returningAll().executeTakeFirstOrThrow();
   }
-  noteMessage(batch, channel.id, m.providerMessageId);
-  noteThreadKeys(batch, channel.id, conv.id, keys);
+  batch?.noteMessage(channel.id, m.providerMessageId);
+  batch?.noteThreadKeys(channel.id, conv.id, keys);
   // The contact's facts move with the message (the author's own identity's contact too, when it was merged into another).
   const touched = { conversationId: conv.id, open: inbound || conv.status !== 'resolved', created, inbound };
-  for (const id of new Set([conv.contact_id, contactId, identity?.contact_id].filter((x): x is string => !!x))) touchContact(batch, brandId, id, writes ? touched : null);
+  for (const id of new Set([conv.contact_id, contactId, identity?.contact_id].filter((x): x is string => !!x))) batch?.touchContact(brandId, id, touched);
 
   if (inbound && conv.status === 'resolved') {
     reopened = true;
     uow.record({ brandId, actorType: 'channel', actorId: channel.id, action: 'conversation.reopened', subjectType: 'conversation', subjectId: conv.id, before: { status: 'resolved' }, after: { status: 'open', reason: 'new inbound message' }, at: now });
   }
   const later = sentAt >= conv.last_activity_at;
-  const hook = inbound ? input.hooks?.afterInbound : undefined;
   let pending: Updateable<ConversationsTable> | null = null;
   if (!created && inbound) {
     const patch = {
@@ -209,9 +205,8 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
       message_count: conv.message_count + 1,
     };
     pending = { ...patch, ...triage };
-    // With hooks (routing, SLA) the change is written once, with theirs; they see the row as it will be.
-    if (hook) conv = { ...conv, ...patch, ...(classification ? { triage: classification.labels, needs_response: classification.needsResponse } : {}) };
-    else conv = writes ? writes.change(conv, pending) : await updateConversation(tx, brandId, conv.id, pending);
+    // Written once, with routing's changes and the clock's; they see the row as it will be.
+    conv = { ...conv, ...patch, ...(classification ? { triage: classification.labels, needs_response: classification.needsResponse } : {}) };
   } else if (!created) {
     const echo: Updateable<ConversationsTable> = {
       // A brand's own reply seen on the provider (an echo or an imported reply): it answers the customer.
@@ -221,29 +216,25 @@ export async function resolveMessage(uow: UnitOfWork, input: ResolveInput): Prom
       message_count: conv.message_count + 1,
     };
     conv = writes ? writes.change(conv, echo) : await updateConversation(tx, brandId, conv.id, echo);
-    // The reply answers the customer: the SLA clock stops (or moves to the next response) at once.
-    if (input.hooks?.afterEcho) await input.hooks.afterEcho(uow, conv);
   }
   uow.record({ brandId, actorType: 'channel', actorId: channel.id, action: inbound ? 'message.received' : 'message.echoed', subjectType: 'message', subjectId: message.id, after: { conversationId: conv.id, providerMessageId: m.providerMessageId, visibility: m.visibility, newContact }, at: now });
 
-  if (hook) {
-    // Routing reads the conversation's contact; when that is the author (it nearly always is), the facts read above serve.
-    const since = sentAt.getTime() - REPEAT_CONVERSATION_DAYS * 86_400_000;
-    // Someone else's conversation (a reply into another customer's thread): that contact's facts, when the batch holds them.
-    const owner = facts && conv.contact_id === facts.id ? facts : created ? undefined : takeFacts(batch, brandId, conv.contact_id);
-    const contact = owner ? {
-      tags: owner.tags, attributes: owner.attributes, vip: owner.vip,
-      priorConversations: owner.recentConversations - (!created && conv.created_at.getTime() >= since ? 1 : 0),
-    } : undefined;
-    await hook(uow, { conversation: conv, message, created, reopened, newContact, pending, ...(contact ? { contact } : {}) });
-  }
+  // Routing reads the conversation's contact; when that is the author (it nearly always is), the facts read above serve.
+  const since = sentAt.getTime() - REPEAT_CONVERSATION_DAYS * 86_400_000;
+  // Someone else's conversation (a reply into another customer's thread): that contact's facts, when the batch holds them.
+  const owner = facts && conv.contact_id === facts.id ? facts : created ? undefined : batch?.facts(brandId, conv.contact_id);
+  const contact = owner ? {
+    tags: owner.tags, attributes: owner.attributes, vip: owner.vip,
+    priorConversations: owner.recentConversations - (!created && conv.created_at.getTime() >= since ? 1 : 0),
+  } : undefined;
 
   const at = now.toISOString();
   // The provider id lets a sender (and the ingest benchmark) match what it posted to what the desk heard.
   const events: DeskEvent[] = [{ type: 'message.created', brandId, conversationId: conv.id, messageId: message.id, at, data: { providerMessageId: m.providerMessageId } }];
   if (created) events.push({ type: 'conversation.created', brandId, conversationId: conv.id, at });
   if (reopened) events.push({ type: 'conversation.reopened', brandId, conversationId: conv.id, at });
-  return { conversationId: conv.id, messageId: message.id, created, reopened, events };
+  if (!inbound) return { kind: 'echo', conversation: conv, events };
+  return { kind: 'inbound', stored: { conversation: conv, message, created, reopened, newContact, pending, ...(contact ? { contact } : {}) }, events };
 }
 
 /** What a new conversation holds besides its first message's facts (the table's defaults). */

@@ -15,14 +15,24 @@ export interface JobRow {
  * `external` handlers (provider calls) run outside any transaction with a lease; they must be
  * idempotent by their own key.
  */
-export type JobDefinition =
+/** A job of a batch that failed on its own: its changes were not made; the rest of the batch commits. */
+export interface JobFailure { job: JobRow; error: unknown }
+
+/** One transactional job at a time, or (`handleBatch`) the worker's whole batch of this kind at once. */
+export type TransactionalJobDefinition = { name: string; mode: 'transactional'; batchSize?: number } & (
+  | { handle: (job: JobRow, uow: UnitOfWork) => Promise<void>; handleBatch?: never }
   | {
-    name: string; mode: 'transactional'; handle: (job: JobRow, uow: UnitOfWork) => Promise<void>; batchSize?: number;
-    /** Once per batch before any `handle`, with this kind's jobs: load what they all need in one query. */
-    prepare?: (jobs: JobRow[], uow: UnitOfWork) => Promise<void>;
-    /** Once per batch after the handlers, with the jobs that succeeded: one write for all of them. */
-    afterBatch?: (done: JobRow[], uow: UnitOfWork) => Promise<void>;
-  }
+    /**
+     * Handles the batch's jobs together, in order (the ingest pipeline). Returns the jobs that failed
+     * on their own before changing anything; anything thrown fails the attempt, which the worker
+     * rolls back and runs again with a savepoint per job, each job then a batch of one.
+     */
+    handleBatch: (jobs: JobRow[], uow: UnitOfWork) => Promise<JobFailure[]>;
+    handle?: never;
+  });
+
+export type JobDefinition =
+  | TransactionalJobDefinition
   | { name: string; mode: 'external'; handle: (job: JobRow) => Promise<void>; batchSize?: number };
 
 /** A handler throws this to retry at a given time (provider rate limit) rather than on backoff. */

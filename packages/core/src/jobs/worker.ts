@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type DB, type Kysely } from '@earshot/db';
+import { sql, type DB, type Kysely, type Transaction } from '@earshot/db';
 import { BatchState, UnitOfWork, runAfterCommit } from '../shared/unit-of-work';
 import { flushAudit } from '../audit/audit.repository';
 import { backoffMs } from './job.queue';
-import { PermanentJobError, RetryAt, type JobDefinition, type JobRow } from './job.types';
+import { PermanentJobError, RetryAt, type JobDefinition, type JobFailure, type JobRow, type TransactionalJobDefinition } from './job.types';
 
 export interface WorkerOptions {
   db: Kysely<DB>;
@@ -132,45 +132,8 @@ export class Worker {
         for update skip locked`.execute(tx)).rows;
       if (jobs.length === 0) return 0;
       root = new UnitOfWork(tx, null, savepoints ? null : new BatchState()).enableReadCache();
-      const kinds = new Map<string, JobRow[]>();
-      for (const job of jobs) kinds.set(job.name, [...(kinds.get(job.name) ?? []), job]);
-      for (const [name, rows] of kinds) {
-        const def = this.#defs.get(name);
-        if (def?.mode === 'transactional' && def.prepare) await def.prepare(rows, root);
-      }
-      const doneJobs: JobRow[] = [];
-      for (const job of jobs) {
-        const def = this.#defs.get(job.name);
-        if (!def || def.mode !== 'transactional') continue;
-        root.batch?.handling(job.name);
-        if (!savepoints) {
-          const child = root.child(tx);
-          try {
-            await def.handle(job, child);
-          } catch (err) {
-            throw new RetryWithSavepoints(err);
-          }
-          root.adopt(child);
-          doneJobs.push(job);
-          continue;
-        }
-        await sql`savepoint job`.execute(tx);
-        const child = root.child(tx);
-        try {
-          await def.handle(job, child);
-          await sql`release savepoint job`.execute(tx);
-          root.adopt(child);
-          doneJobs.push(job);
-        } catch (err) {
-          await sql`rollback to savepoint job`.execute(tx);
-          await this.#recordFailure(tx, job, err);
-        }
-      }
-      for (const [name] of kinds) {
-        const def = this.#defs.get(name);
-        const rows = doneJobs.filter((j) => j.name === name);
-        if (def?.mode === 'transactional' && def.afterBatch && rows.length > 0) await def.afterBatch(rows, root);
-      }
+      const def = this.#defs.get(next.name);
+      const doneJobs: JobRow[] = def?.mode === 'transactional' ? await this.#handle(tx, root, def, jobs, savepoints) : [];
       // The batch's collected writes (SLA job upserts, cursors); a failure there reruns it with savepoints.
       if (root.batch) {
         try { await root.batch.flush(root); } catch (err) { throw new RetryWithSavepoints(err); }
@@ -186,6 +149,53 @@ export class Worker {
     });
     runAfterCommit(root);
     return count;
+  }
+
+  /**
+   * Runs one kind's jobs in the batch's transaction and returns those that succeeded. Without
+   * savepoints a failure anywhere reruns the whole batch with them (RetryWithSavepoints); with
+   * them each job runs alone (a batch handler gets a batch of one) and a failing job is rolled back
+   * to its savepoint and recorded, so it never undoes the others.
+   */
+  async #handle(tx: Transaction<DB>, root: UnitOfWork, def: TransactionalJobDefinition, jobs: JobRow[], savepoints: boolean): Promise<JobRow[]> {
+    const run = async (batch: JobRow[], uow: UnitOfWork): Promise<JobFailure[]> => {
+      if (def.handleBatch) return def.handleBatch(batch, uow);
+      for (const job of batch) await def.handle(job, uow);
+      return [];
+    };
+    if (!savepoints) {
+      const child = root.child(tx);
+      let failed: JobFailure[];
+      try {
+        failed = await run(jobs, child);
+      } catch (err) {
+        throw new RetryWithSavepoints(err);
+      }
+      root.adopt(child);
+      for (const f of failed) await this.#recordFailure(tx, f.job, f.error);
+      const failedIds = new Set(failed.map((f) => f.job.id));
+      return jobs.filter((j) => !failedIds.has(j.id));
+    }
+    const done: JobRow[] = [];
+    for (const job of jobs) {
+      await sql`savepoint job`.execute(tx);
+      const child = root.child(tx);
+      let error: unknown;
+      try {
+        error = (await run([job], child))[0]?.error ?? null;
+      } catch (err) {
+        error = err ?? new Error('job failed');
+      }
+      if (error === null) {
+        await sql`release savepoint job`.execute(tx);
+        root.adopt(child);
+        done.push(job);
+      } else {
+        await sql`rollback to savepoint job`.execute(tx);
+        await this.#recordFailure(tx, job, error);
+      }
+    }
+    return done;
   }
 
   async #runExternal(): Promise<number> {

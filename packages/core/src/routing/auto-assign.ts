@@ -24,11 +24,13 @@ export interface AutoAssignInput {
 
 /** The candidates of a pool this batch has locked, with the batch's assignments counted (undefined when it has not). */
 export function batchPoolAgents(uow: UnitOfWork, brandId: string, teamId: string | null): AgentCandidate[] | undefined {
-  return uow.batch?.get<Pool>(`pool:${brandId}:${teamId ?? 'brand'}`)?.agents;
+  return uow.batch?.pools.get(poolKey(brandId, teamId ?? 'brand'))?.agents;
 }
 
 /** One pool's cursor and candidates, locked once per worker batch and kept current in memory. */
-interface Pool { lastAgentId: string | null; saved: string | null; agents: AgentCandidate[] }
+export interface Pool { brandId: string; lastAgentId: string | null; saved: string | null; agents: AgentCandidate[] }
+
+const poolKey = (brandId: string, scope: string) => `${brandId}:${scope}`;
 
 /**
  * The pool's round-robin cursor and its candidates' membership rows, locked. Inside a worker batch
@@ -38,16 +40,15 @@ interface Pool { lastAgentId: string | null; saved: string | null; agents: Agent
  */
 export async function lockPool(uow: UnitOfWork, brandId: string, teamId: string | null): Promise<Pool> {
   const scope = teamId ?? 'brand';
-  const key = `pool:${brandId}:${scope}`;
+  const key = poolKey(brandId, scope);
   const batch = uow.batch;
-  const known = batch?.get<Pool>(key);
+  const known = batch?.pools.get(key);
   if (known) return known;
   const lastAgentId = await lockCursor(uow.tx, brandId, scope);
-  const pool: Pool = { lastAgentId, saved: lastAgentId, agents: await loadCandidates(uow.tx, brandId, teamId, { lock: true }) };
+  const pool: Pool = { brandId, lastAgentId, saved: lastAgentId, agents: await loadCandidates(uow.tx, brandId, teamId, { lock: true }) };
   if (batch) {
-    batch.set(key, pool);
-    batch.set(`pools:${brandId}`, [...batch.get<Pool[]>(`pools:${brandId}`) ?? [], pool]);
-    batch.beforeCommit(key, async (root) => {
+    batch.pools.set(key, pool);
+    batch.beforeCommit(`pool:${key}`, async (root) => {
       if (pool.lastAgentId !== pool.saved) await saveCursor(root.tx, brandId, scope, pool.lastAgentId);
     });
   }
@@ -59,7 +60,8 @@ export async function lockPool(uow: UnitOfWork, brandId: string, teamId: string 
  * agent can be in the brand's pool and in a team's), so the next pick sees the agent's new load.
  */
 export function noteAssignment(uow: UnitOfWork, brandId: string, kind: ChannelKind, to: string, from: string | null): void {
-  for (const pool of uow.batch?.get<Pool[]>(`pools:${brandId}`) ?? []) {
+  for (const pool of uow.batch?.pools.values() ?? []) {
+    if (pool.brandId !== brandId) continue;
     pool.agents = pool.agents.map((a) => (a.id === to ? withLoad(a, kind, 1) : a.id === from ? withLoad(a, kind, -1) : a));
   }
 }

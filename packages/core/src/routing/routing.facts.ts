@@ -1,9 +1,16 @@
 import { z } from 'zod';
-import { LabelFact, RoutingFacts, type ChannelKind } from '@earshot/domain';
+import type { ChannelKind, LabelFact, RoutingFacts } from '@earshot/domain';
 
-const NeedsResponse = z.object({ value: z.boolean(), confidence: z.number().min(0).max(1) });
-const Urgency = z.object({ score: z.number().min(0).max(100) });
 const Scalar = z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]);
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const isConfidence = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 1;
+
+/** A label as `LabelFact` describes it (checked by hand: this runs for every inbound message). */
+function labelOf(v: unknown): LabelFact | undefined {
+  if (!isObject(v) || typeof v.value !== 'string' || v.value.length > 100 || !isConfidence(v.confidence)) return undefined;
+  return { value: v.value, confidence: v.confidence };
+}
 
 /**
  * Triage labels as stored on the message (the triage package's result) → routing facts. Each
@@ -11,17 +18,16 @@ const Scalar = z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]
  * not give (e.g. a null topic) is simply unknown, which no rule matches.
  */
 export function triageFacts(raw: unknown): RoutingFacts['triage'] {
-  const o = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const o = isObject(raw) ? raw : {};
   const out: RoutingFacts['triage'] = {};
   for (const name of ['sentiment', 'topic', 'intent', 'language'] as const) {
-    const l = LabelFact.safeParse(o[name]);
-    if (l.success) out[name] = { value: l.data.value, confidence: l.data.confidence };
+    const l = labelOf(o[name]);
+    if (l) out[name] = l;
   }
-  const n = NeedsResponse.safeParse(o.needsResponse);
-  if (n.success) out.needsResponse = n.data;
-  const u = Urgency.safeParse(o.urgency);
-  if (u.success) out.urgency = u.data.score;
-  else if (typeof o.urgency === 'number' && o.urgency >= 0 && o.urgency <= 100) out.urgency = o.urgency;
+  const n = o.needsResponse;
+  if (isObject(n) && typeof n.value === 'boolean' && isConfidence(n.confidence)) out.needsResponse = { value: n.value, confidence: n.confidence };
+  const u = isObject(o.urgency) ? o.urgency.score : o.urgency;
+  if (typeof u === 'number' && u >= 0 && u <= 100) out.urgency = u;
   return out;
 }
 
@@ -46,11 +52,16 @@ export interface FactsInput {
   insideBusinessHours: boolean;
 }
 
+/**
+ * The facts of one inbound message. Every part is typed or checked on the way in (triage labels and
+ * contact attributes above), so the object is built as `RoutingFacts` without a schema pass per
+ * message; `routing.facts.test.ts` checks it against the schema.
+ */
 export function buildFacts(i: FactsInput): RoutingFacts {
-  return RoutingFacts.parse({
+  return {
     channelKind: i.channelKind, visibility: i.visibility, text: i.text, triage: triageFacts(i.triage),
     author: { followers: i.followers !== null && i.followers >= 0 ? Math.floor(i.followers) : null },
-    contact: { tags: i.contact.tags, attributes: scalarAttributes(i.contact.attributes), vip: i.contact.vip, repeatContacts: i.repeatContacts },
+    contact: { tags: i.contact.tags, attributes: scalarAttributes(i.contact.attributes), vip: i.contact.vip, repeatContacts: Math.max(0, Math.floor(i.repeatContacts)) },
     insideBusinessHours: i.insideBusinessHours,
-  });
+  };
 }

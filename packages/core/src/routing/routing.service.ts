@@ -1,4 +1,4 @@
-import { sql, type DB, type Kysely, type Updateable, type ConversationsTable } from '@earshot/db';
+import { type DB, type Kysely, type Updateable, type ConversationsTable } from '@earshot/db';
 import {
   DEFAULT_ROUTING_RULES, EarshotError, RoutingRules, canTakeConversation, compileRules, conversationsToReassign, evaluateRules, isWithinBusinessHours, priorityRank,
   type ChannelKind, type CompiledRuleSet, type PickAgentResult, type RoutingActions, type RoutingRule,
@@ -13,7 +13,7 @@ import { queueTemplateReply } from './auto-reply';
 import { REPEAT_CONVERSATION_DAYS } from '../ingest/contact-facts';
 import { autoAssign, batchPoolAgents, lockPool, noteAssignment } from './auto-assign';
 import { effectiveChannelKind } from './channel-kind';
-import { batchWrites } from '../ingest/batch-writes';
+import type { InboundBatch } from '../ingest/inbound-batch';
 import { buildFacts } from './routing.facts';
 import { countPriorConversations, insertRuleSet, latestRuleSet, loadCandidates, teamsOf } from './routing.repository';
 
@@ -46,7 +46,7 @@ export interface InboundContext {
 }
 
 /** A conversation of a worker batch to assign at the end of the batch, with its latest routing record. */
-interface QueuedAssignment { conversation: ConversationRow; channelKind: ChannelKind; actions: RoutingActions; sticky: boolean; now: Date; record: RoutingRecord }
+export interface QueuedAssignment { conversation: ConversationRow; channelKind: ChannelKind; actions: RoutingActions; sticky: boolean; now: Date; record: RoutingRecord }
 
 const NEW_CONTACT = { tags: [] as string[], attributes: {} as Record<string, unknown>, vip: false };
 
@@ -82,13 +82,14 @@ export class RoutingService {
     return effectiveChannelKind(ch.kind, ch.settings);
   }
 
-  /** ResolveHooks.afterInbound: evaluate the rules for one inbound message and apply the actions. */
   /**
-   * With `deferWrite` the conversation's changes (priority, team, tags, the routing record) are not
-   * written but returned as `pending`, for the caller to write with its own (the ingest path writes
-   * them with the SLA clock in one statement); `conversation` is then the row as it will be.
+   * Evaluates the brand's rules for one stored inbound message (process-inbound.usecase.ts). The
+   * conversation's changes (priority, team, tags, the routing record, the message's own `pending`)
+   * are not written but returned as `pending`, for the caller to write with the SLA clock in one
+   * statement; `conversation` is the row as it will be. In a batch an assignment is queued on the
+   * batch (`assignQueued` decides it at the batch's end); alone it is decided here.
    */
-  async route(uow: UnitOfWork, ctx: InboundContext, opts: { deferWrite?: boolean } = {}): Promise<{ record: RoutingRecord; conversation: ConversationRow; pending: Updateable<ConversationsTable> | null }> {
+  async route(uow: UnitOfWork, batch: InboundBatch | null, ctx: InboundContext): Promise<{ record: RoutingRecord; conversation: ConversationRow; pending: Updateable<ConversationsTable> }> {
     const { tx } = uow;
     const now = this.clock.now();
     const conv = ctx.conversation;
@@ -127,22 +128,22 @@ export class RoutingService {
     };
 
     let assignment: RoutingRecord['assignment'] = null;
-    // In a worker batch the assignment waits for the end of the batch (see #assignmentQueue).
-    const queue = opts.deferWrite ? this.#assignmentQueue(uow) : null;
+    // In a worker batch the assignment waits for the end of the batch (see assignQueued).
+    const queue = batch?.assignments;
     const queued = queue?.get(conv.id);
     const wantsAgent = !!a.assign && !current.assignee_id && current.status !== 'resolved';
     if (wantsAgent && !queue) {
-      const r = await this.#assign(uow, current, channelKind, a, now, !ctx.newContact, opts.deferWrite ?? false);
+      const r = await this.#assign(uow, current, channelKind, a, now, !ctx.newContact);
       assignment = { agentId: r.agentId, reason: r.reason, explanation: r.explanation };
       if (r.agentId) {
         current = { ...current, assignee_id: r.agentId };
-        if (opts.deferWrite) set.assignee_id = r.agentId;
+        set.assignee_id = r.agentId;
       }
     }
     // Only on a new conversation: it was inserted with its counters, so ctx.pending holds none that this would race.
     if (ctx.created && a.acknowledgeTemplateId) {
       // The acknowledgement's message needs its conversation stored: a worker batch writes what it holds so far.
-      await batchWrites(uow.batch)?.flush(tx);
+      await batch?.writes.flush(tx);
       await queueTemplateReply(uow, { conversation: current, templateId: a.acknowledgeTemplateId, key: `ack:${conv.id}`, actorId: ACTOR_ID, now });
     }
 
@@ -157,8 +158,7 @@ export class RoutingService {
       queue.set(conv.id, queued && !wantsAgent ? { ...queued, conversation: current, record } : { conversation: current, channelKind, actions: a, sticky: !ctx.newContact, now, record });
     }
     const pending: Updateable<ConversationsTable> = { ...ctx.pending, ...set, routing: JSON.stringify(record) };
-    if (opts.deferWrite) current = { ...current, routing: record };
-    else current = await updateConversation(tx, brandId, conv.id, pending);
+    current = { ...current, routing: record };
     uow.record({ brandId, actorType: 'system', actorId: ACTOR_ID, action: 'conversation.routed', subjectType: 'conversation', subjectId: conv.id, after: { messageId: ctx.message.id, ruleSetVersion: version, matched: record.matched.map((m) => m.ruleId), explanation: record.explanation, changes: { ...set, tags: set.tags } }, at: now });
     if (newEscalation) {
       uow.record({ brandId, actorType: 'system', actorId: ACTOR_ID, action: 'conversation.escalated', subjectType: 'conversation', subjectId: conv.id, after: { reasons: a.escalationReasons }, at: now });
@@ -168,7 +168,7 @@ export class RoutingService {
       this.bus.publish({ type: 'conversation.routed', brandId, conversationId: conv.id, at, data: { explanation: record.explanation } });
       if (newEscalation) this.bus.publish({ type: 'conversation.escalated', brandId, conversationId: conv.id, at, data: { reasons: a.escalationReasons } });
     });
-    return { record, conversation: current, pending: opts.deferWrite ? pending : null };
+    return { record, conversation: current, pending };
   }
 
   /** A skill names the brand's first team (by name) that has it; a team id must be the brand's. */
@@ -185,7 +185,8 @@ export class RoutingService {
     return t ? { teamId: t.id, explanation: `team ${t.name} (skill ${skill})` } : { teamId: null, explanation: `no team has the skill ${skill}` };
   }
 
-  async #assign(uow: UnitOfWork, conv: ConversationRow, channelKind: ChannelKind, a: RoutingActions, now: Date, sticky: boolean, deferWrite: boolean): Promise<PickAgentResult> {
+  /** Picks an agent for a conversation the caller writes (the assignee goes into its pending changes or the batch's row). */
+  async #assign(uow: UnitOfWork, conv: ConversationRow, channelKind: ChannelKind, a: RoutingActions, now: Date, sticky: boolean): Promise<PickAgentResult> {
     const target = a.assign;
     if (target?.mode === 'agent') {
       // In a batch, the brand pool's counts include the batch's own assignments not written yet.
@@ -193,37 +194,24 @@ export class RoutingService {
       if (!agent || !canTakeConversation(agent, channelKind)) {
         return { agentId: null, reason: 'all_at_capacity', explanation: `left unassigned: agent ${target.agentId} is not online or is at capacity`, cursor: { lastAgentId: null } };
       }
-      if (!deferWrite) await updateConversation(uow.tx, conv.brand_id, conv.id, { assignee_id: agent.id });
       noteAssignment(uow, conv.brand_id, channelKind, agent.id, null);
       uow.record({ brandId: conv.brand_id, actorType: 'system', actorId: ACTOR_ID, action: 'conversation.assigned', subjectType: 'conversation', subjectId: conv.id, before: { assigneeId: null }, after: { assigneeId: agent.id, reason: 'rule' }, at: now });
       return { agentId: agent.id, reason: 'most_free_capacity', explanation: `assigned to ${agent.id} by rule`, cursor: { lastAgentId: null } };
     }
-    return autoAssign(uow, { conversation: conv, channelKind, teamId: conv.team_id, skill: target?.mode === 'auto' ? target.skill ?? null : null, sticky, deferWrite, actorId: ACTOR_ID, now, bus: this.bus });
+    return autoAssign(uow, { conversation: conv, channelKind, teamId: conv.team_id, skill: target?.mode === 'auto' ? target.skill ?? null : null, sticky, deferWrite: true, actorId: ACTOR_ID, now, bus: this.bus });
   }
 
   /**
-   * A worker batch's conversations waiting for an agent. They are assigned together at the end of
-   * the batch, so the pools' cursor and membership locks are taken just before commit rather than
-   * at the batch's first message: another worker's batch for the same brand is held up for the
-   * assignments only, not for the whole batch.
+   * The batch's queued assignments, decided together at the end of the batch just before its rows
+   * are written, so the pools' cursor and membership locks are taken for the last moments of the
+   * batch only: another worker's batch for the same brand is held up for the assignments, not for
+   * the whole batch. Every pool is locked and counted before the first pick (brand pool first, then
+   * teams by id: one order for every worker). The assignee and the final routing record go onto the
+   * batch's rows in memory, so each conversation is written once.
    */
-  #assignmentQueue(uow: UnitOfWork): Map<string, QueuedAssignment> | null {
-    const batch = uow.batch;
-    if (!batch) return null;
-    let queue = batch.get<Map<string, QueuedAssignment>>('assignments');
-    if (!queue) {
-      const q = new Map<string, QueuedAssignment>();
-      queue = q;
-      batch.set('assignments', q);
-      batch.beforeCommit('assignments', (root) => this.#assignQueued(root, q));
-    }
-    return queue;
-  }
-
-  async #assignQueued(uow: UnitOfWork, queue: Map<string, QueuedAssignment>): Promise<void> {
-    const rows: { id: string; brandId: string; assigneeId: string | null; routing: string }[] = [];
-    // Every pool these assignments draw from is locked and counted before the first pick (brand pool
-    // first, then teams by id: one order for every worker), while nothing of the batch is assigned yet.
+  async assignQueued(uow: UnitOfWork, batch: InboundBatch): Promise<void> {
+    const queue = batch.assignments;
+    if (queue.size === 0) return;
     const pools = new Map<string, { brandId: string; teamId: string | null }>();
     for (const q of queue.values()) {
       const teamId = q.actions.assign?.mode === 'agent' ? null : q.conversation.team_id;
@@ -231,17 +219,14 @@ export class RoutingService {
     }
     for (const [, p] of [...pools].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) await lockPool(uow, p.brandId, p.teamId);
     for (const [id, q] of queue) {
-      const r = await this.#assign(uow, q.conversation, q.channelKind, q.actions, q.now, q.sticky, true);
+      const r = await this.#assign(uow, q.conversation, q.channelKind, q.actions, q.now, q.sticky);
       q.record.assignment = { agentId: r.agentId, reason: r.reason, explanation: r.explanation };
       q.record.explanation = explain(q.record);
-      rows.push({ id, brandId: q.conversation.brand_id, assigneeId: r.agentId, routing: JSON.stringify(q.record) });
+      const held = batch.writes.conversation(id);
+      if (!held) throw new Error(`conversation ${id} was queued for assignment but is not held by the batch`);
+      batch.writes.changeRow(held, { ...(r.agentId ? { assignee_id: r.agentId } : {}), routing: q.record });
     }
-    if (rows.length === 0) return;
-    const values = rows.map((r) => sql`(${r.id}::uuid, ${r.brandId}::uuid, ${r.assigneeId}::uuid, ${r.routing}::jsonb)`);
-    await sql`
-      update conversations c set assignee_id = coalesce(v.assignee_id, c.assignee_id), routing = v.routing, updated_at = now()
-      from (values ${sql.join(values)}) as v(id, brand_id, assignee_id, routing)
-      where c.id = v.id and c.brand_id = v.brand_id`.execute(uow.tx);
+    queue.clear();
   }
 
   /** Auto-assignment for a conversation already locked by the caller (transfer, SLA escalation). */

@@ -1,6 +1,9 @@
 import type { Kysely, Transaction, DB } from '@earshot/db';
 import type { AuditEntry } from '../audit/audit.types';
 import { flushAudit } from '../audit/audit.repository';
+import type { InboundBatch } from '../ingest/inbound-batch';
+import type { Pool } from '../routing/auto-assign';
+import type { SlaJob } from '../sla/sla.schedule';
 
 export type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -29,59 +32,44 @@ export class ReadCache {
 }
 
 /**
- * Rows a worker batch read up front for all its jobs (dedupe, identities, thread keys, contact
- * facts, locked conversations) and writes it collects for one statement at the end (SLA job
- * upserts, the round-robin cursor). Only a batch that runs without savepoints has one: a job rolled
- * back to its savepoint could leave entries describing rows that no longer exist, so the retry runs
- * every job on plain queries. The owner of an entry keeps it true for the rest of the batch.
+ * When a batch's collected writes run at its end: the ingest batch's own end (its assignments,
+ * then its rows) comes first, then everything else (pool cursors, SLA job upserts).
+ */
+export const FLUSH_ORDER = { rows: 1, default: 2 } as const;
+
+/**
+ * What one worker batch shares between its jobs, typed: the routing pools it has locked, the SLA
+ * evaluations it will upsert, and, in an ingest batch, the inbound batch (what was read up front
+ * and the rows to write). Only a batch that runs without savepoints has one: a job rolled back to
+ * its savepoint could leave entries describing rows that no longer exist, so the retry runs every
+ * job on plain queries. The owner of an entry keeps it true for the rest of the batch.
  */
 export class BatchState {
-  readonly #m = new Map<string, unknown>();
-  readonly #flush = new Map<string, (uow: UnitOfWork) => Promise<void>>();
-  readonly #kinds = new Set<string>();
-
-  /** The worker names each job's kind before handling it. */
-  handling(kind: string): void {
-    this.#kinds.add(kind);
-  }
-
-  /** Whether only jobs of this kind have run in the batch so far (so no other kind changed what it read up front). */
-  onlyHandled(kind: string): boolean {
-    for (const k of this.#kinds) if (k !== kind) return false;
-    return true;
-  }
-
-  get<T>(key: string): T | undefined {
-    return this.#m.get(key) as T | undefined;
-  }
-
-  has(key: string): boolean {
-    return this.#m.has(key);
-  }
-
-  set<T>(key: string, value: T): void {
-    this.#m.set(key, value);
-  }
-
-  delete(key: string): void {
-    this.#m.delete(key);
-  }
+  /** The ingest use case's batch (process-inbound.usecase.ts), when this batch processes inbound events. */
+  inbound: InboundBatch | null = null;
+  /** Routing pools locked by this batch, by `brandId:scope` (routing/auto-assign.ts). */
+  readonly pools = new Map<string, Pool>();
+  /** SLA evaluations to schedule at the end, the latest per conversation (sla/sla.schedule.ts). */
+  readonly slaJobs = new Map<string, SlaJob>();
+  readonly #flush = new Map<string, { order: number; fn: (uow: UnitOfWork) => Promise<void> }>();
 
   /**
    * Runs once at the end of the batch, before the audit entries are written (one per key), with
    * the batch's own unit of work: what it records and publishes belongs to the batch, not to the
    * job that registered it.
    */
-  beforeCommit(key: string, fn: (uow: UnitOfWork) => Promise<void>): void {
-    if (!this.#flush.has(key)) this.#flush.set(key, fn);
+  beforeCommit(key: string, fn: (uow: UnitOfWork) => Promise<void>, order: number = FLUSH_ORDER.default): void {
+    if (!this.#flush.has(key)) this.#flush.set(key, { order, fn });
   }
 
   async flush(uow: UnitOfWork): Promise<void> {
-    // A flush may register another (the assignments register their pools' cursors).
+    // Lowest order first, then in registration order; a flush may register another.
     while (this.#flush.size > 0) {
-      const [key, fn] = this.#flush.entries().next().value as [string, (uow: UnitOfWork) => Promise<void>];
-      this.#flush.delete(key);
-      await fn(uow);
+      let next: [string, { order: number; fn: (uow: UnitOfWork) => Promise<void> }] | undefined;
+      for (const e of this.#flush) if (!next || e[1].order < next[1].order) next = e;
+      if (!next) break;
+      this.#flush.delete(next[0]);
+      await next[1].fn(uow);
     }
   }
 }

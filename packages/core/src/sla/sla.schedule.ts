@@ -15,7 +15,7 @@ export async function scheduleSlaEvaluation(ex: Executor, brandId: string, conve
   await upsertSlaJobs(ex, [slaJob(brandId, conversationId, dueAt, clock)]);
 }
 
-interface SlaJob { brandId: string; conversationId: string; dueAt: Date; runAt: Date }
+export interface SlaJob { brandId: string; conversationId: string; dueAt: Date; runAt: Date }
 
 function slaJob(brandId: string, conversationId: string, dueAt: Date, clock: Clock): SlaJob {
   return { brandId, conversationId, dueAt, runAt: new Date(Date.now() + Math.max(0, dueAt.getTime() - clock.now().getTime())) };
@@ -41,14 +41,9 @@ async function upsertSlaJobs(ex: Executor, jobs: SlaJob[]): Promise<void> {
 export async function scheduleSlaEvaluationIn(uow: UnitOfWork, brandId: string, conversationId: string, dueAt: Date, clock: Clock): Promise<void> {
   const batch = uow.batch;
   if (!batch) return scheduleSlaEvaluation(uow.tx, brandId, conversationId, dueAt, clock);
-  let pending = batch.get<Map<string, SlaJob>>('sla-jobs');
-  if (!pending) {
-    const jobs = new Map<string, SlaJob>();
-    pending = jobs;
-    batch.set('sla-jobs', jobs);
-    batch.beforeCommit('sla-jobs', (root) => upsertSlaJobs(root.tx, [...jobs.values()]));
-  }
-  pending.set(conversationId, slaJob(brandId, conversationId, dueAt, clock));
+  const jobs = batch.slaJobs;
+  if (jobs.size === 0) batch.beforeCommit('sla-jobs', (root) => upsertSlaJobs(root.tx, [...jobs.values()]));
+  jobs.set(conversationId, slaJob(brandId, conversationId, dueAt, clock));
 }
 
 /**

@@ -15,7 +15,6 @@ import { clockFor, columnsOf, NO_SLA, transitionKeys, type SlaColumns } from './
 import { buildSlaEvents, loadLogs, pendingAudit, PRIORITY_ACTION } from './sla.events';
 import { hoursFor, ownHours, ownPolicy, policyFor, saveHours, savePolicy, teamExists, type HoursInForce, type PolicyInForce } from './sla.repository';
 import { releaseJobKey, scheduleSlaEvaluation, scheduleSlaEvaluationIn } from './sla.schedule';
-import { batchWrites } from '../ingest/batch-writes';
 
 const ACTOR_ID = 'sla';
 const LOCKED_RETRY_MS = 5_000;
@@ -77,7 +76,7 @@ export class SlaService {
     const cols = c ? c.columns : NO_SLA;
     const set = { ...alsoSet, ...cols, sla_clock: c ? JSON.stringify(c.clock) : null, sla_evaluated_at: now };
     // In an ingest batch the conversation is held by the batch: its changes are written at the end, with the others'.
-    const writes = batchWrites(uow?.batch);
+    const writes = uow?.batch?.inbound?.writes;
     if (writes?.conversation(conv.id)) return writes.change(conv, set);
     return updateConversation(ex, conv.brand_id, conv.id, set);
   }
@@ -90,7 +89,7 @@ export class SlaService {
   async #liveCompute(uow: UnitOfWork, conv: ConversationRow, now: Date, createdWith?: MessageRow): Promise<Computed | null> {
     // A conversation created in this transaction has one message and no stored audit rows yet.
     // An ingest batch holds the log of each of its conversations (read up front, kept current by its messages and audit entries).
-    const writes = batchWrites(uow.batch);
+    const writes = uow.batch?.inbound?.writes;
     const held = writes?.slaLog(conv.id);
     if (held) writes?.noteAudit(conv.id, uow.audit);
     const logs = held ? { messages: [...held.messages], audit: [...held.audit] }

@@ -11,7 +11,7 @@ import type { ChannelContext, ChannelDriver, InboundRequest, ProviderEvent } fro
 export const SIGNATURE_HEADER = 'x-earshot-signature';
 
 const ApiEvent = z.strictObject({ id: z.string().min(1).max(256), message: CanonicalMessage.strict() });
-const ApiDelivery = z.union([z.strictObject({ events: z.array(ApiEvent).min(1).max(500) }), ApiEvent]);
+const ApiBatch = z.strictObject({ events: z.array(ApiEvent).min(1).max(500) });
 
 export function signApiBody(secret: string, rawBody: string | Buffer): string {
   return `sha256=${hmacSha256(secret, rawBody).toString('hex')}`;
@@ -36,10 +36,15 @@ export const apiDriver: ChannelDriver = {
   },
 
   split(body: unknown): ProviderEvent[] {
-    const parsed = ApiDelivery.safeParse(body);
+    // The two shapes are told apart by the `events` key and parsed with their own schema, so the
+    // error names the field at fault (a union's error has no path: it said `body.`).
+    const batch = !!body && typeof body === 'object' && !Array.isArray(body) && 'events' in body;
+    const parsed = batch ? ApiBatch.safeParse(body) : ApiEvent.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new EarshotError('EARSHOT_VALIDATION', issue ? issue.message : 'invalid event', { field: `body.${issue?.path.join('.') ?? ''}` });
+      // An unknown key is named itself (`body.message.extra`), not the object holding it.
+      const path = [...(issue?.path.map(String) ?? []), ...(issue?.code === 'unrecognized_keys' && issue.keys[0] ? [issue.keys[0]] : [])];
+      throw new EarshotError('EARSHOT_VALIDATION', issue ? `${path.length ? `${path.join('.')}: ` : ''}${issue.message}` : 'invalid event', { field: ['body', ...path].join('.') });
     }
     const events = 'events' in parsed.data ? parsed.data.events : [parsed.data];
     return events.map((e) => ({ providerEventId: e.id, payload: e }));

@@ -12,18 +12,23 @@ const MetaSettings = z.object({
 });
 export type MetaSettings = z.infer<typeof MetaSettings>;
 
+// Built once: a zod schema is costly to build, and the app secret is read on every webhook delivery.
+const AppSecret = z.object({ appSecret: z.string().min(1) });
+const VerifyToken = z.object({ verifyToken: z.string().min(1) });
+const PageToken = z.object({ pageAccessToken: z.string().min(1) });
+
 export function metaSettings(ctx: ChannelContext): MetaSettings {
   return parseConfig(MetaSettings, ctx.settings, 'Meta channel settings');
 }
 
 export function metaAppSecret(ctx: ChannelContext): string {
-  return parseConfig(z.object({ appSecret: z.string().min(1) }), ctx.credentials, 'Meta credentials').appSecret;
+  return parseConfig(AppSecret, ctx.credentials, 'Meta credentials').appSecret;
 }
 
 export function metaVerifyToken(ctx: ChannelContext): string {
-  return parseConfig(z.object({ verifyToken: z.string().min(1) }), ctx.credentials, 'Meta credentials').verifyToken;
+  return parseConfig(VerifyToken, ctx.credentials, 'Meta credentials').verifyToken;
 }
 
 export function metaPageToken(ctx: ChannelContext): string {
-  return parseConfig(z.object({ pageAccessToken: z.string().min(1) }), ctx.credentials, 'Meta credentials').pageAccessToken;
+  return parseConfig(PageToken, ctx.credentials, 'Meta credentials').pageAccessToken;
 }

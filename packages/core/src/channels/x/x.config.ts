@@ -15,28 +15,29 @@ const XSettings = z.object({
 });
 export type XSettings = z.infer<typeof XSettings>;
 
+// Credential schemas are built once: a zod schema is costly to build, and the consumer secret is read on every webhook delivery.
+const ConsumerSecret = z.object({ consumerSecret: z.string().min(1) });
+const UserToken = z.object({ accessToken: z.string().min(1) });
+const ReadToken = z.object({ bearerToken: z.string().min(1).optional(), accessToken: z.string().min(1).optional() }).refine(
+  (c) => c.bearerToken !== undefined || c.accessToken !== undefined,
+  { path: ['bearerToken'] },
+);
+
 export function xSettings(ctx: ChannelContext): XSettings {
   return parseConfig(XSettings, ctx.settings, 'X channel settings');
 }
 
 export function xConsumerSecret(ctx: ChannelContext): string {
-  return parseConfig(z.object({ consumerSecret: z.string().min(1) }), ctx.credentials, 'X credentials').consumerSecret;
+  return parseConfig(ConsumerSecret, ctx.credentials, 'X credentials').consumerSecret;
 }
 
 /** OAuth 2.0 user-context token of the brand account: needed to post and to send DMs. */
 export function xUserToken(ctx: ChannelContext): string {
-  return parseConfig(z.object({ accessToken: z.string().min(1) }), ctx.credentials, 'X credentials').accessToken;
+  return parseConfig(UserToken, ctx.credentials, 'X credentials').accessToken;
 }
 
 /** Reading mentions works with the app-only bearer token or the user token. */
 export function xReadToken(ctx: ChannelContext): string {
-  const creds = parseConfig(
-    z.object({ bearerToken: z.string().min(1).optional(), accessToken: z.string().min(1).optional() }).refine(
-      (c) => c.bearerToken !== undefined || c.accessToken !== undefined,
-      { path: ['bearerToken'] },
-    ),
-    ctx.credentials,
-    'X credentials',
-  );
+  const creds = parseConfig(ReadToken, ctx.credentials, 'X credentials');
   return creds.bearerToken ?? creds.accessToken ?? '';
 }
