@@ -128,6 +128,7 @@ describeEachDb('outbound webhooks', (kind) => {
     const first = await deliveriesOf(subscription.id);
     expect(first.map((d) => d.state)).toEqual(['delivered', 'delivered']);
     expect(first.flatMap((d) => d.log.map((l) => l.statusCode)).sort()).toEqual([200, 200, 500, 500]);
+    expect(first.flatMap((d) => d.log).filter((l) => l.statusCode === 500).map((l) => l.responseExcerpt)).toEqual(['receiver is down for maintenance', 'receiver is down for maintenance']);
 
     // Down: connections refused. Attempts fail and are logged; nothing is delivered until it listens again.
     await r.stop();

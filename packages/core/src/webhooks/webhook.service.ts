@@ -36,7 +36,7 @@ function deliveryView(d: DeliveryRow, log: AttemptRow[]): WebhookDeliveryView {
     id: d.id, subscriptionId: d.subscription_id, eventId: `evt_${d.event_id}`, eventType: d.event_type,
     state: d.state, attempts: d.attempts, lastStatus: d.last_status, lastError: d.last_error, deliveredAt: d.delivered_at?.toISOString() ?? null,
     createdAt: d.created_at.toISOString(), payload: d.payload as WebhookDeliveryView['payload'],
-    log: log.map((a) => ({ attempt: a.attempt, manual: a.manual, statusCode: a.status_code, durationMs: a.duration_ms, error: a.error, at: a.created_at.toISOString() })),
+    log: log.map((a) => ({ attempt: a.attempt, manual: a.manual, statusCode: a.status_code, durationMs: a.duration_ms, error: a.error, at: a.created_at.toISOString(), responseExcerpt: a.response_excerpt })),
   };
 }
 

@@ -67,6 +67,8 @@ export type WebhookWithSecret = z.infer<typeof WebhookWithSecret>;
 export const WebhookAttemptView = z.object({
   attempt: z.number().int(), manual: z.boolean(), statusCode: z.number().int().nullable(), durationMs: z.number().int(),
   error: z.string().nullable(), at: iso,
+  /** The start of the receiver's answer (at most 512 bytes), for debugging a receiver. */
+  responseExcerpt: z.string().nullable(),
 });
 export type WebhookAttemptView = z.infer<typeof WebhookAttemptView>;
 
