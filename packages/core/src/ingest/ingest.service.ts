@@ -3,7 +3,6 @@ import { EarshotError } from '@earshot/domain';
 import type { ChannelService } from '../channels/channel.service';
 import type { InboundRequest } from '../channels/driver';
 import { getDriver } from '../channels/registry';
-import { enqueueJobs } from '../jobs/job.queue';
 import { stripNul } from '../shared/nul';
 import { AckGroup, type AckGroupOptions, type AckGroupStats } from './ack-group';
 import { JOB_INGEST } from './job-name';
@@ -78,7 +77,11 @@ export class IngestService {
     return { channelId, accepted, duplicates: events.length - accepted, eventIds: unique.map((e) => e.providerEventId) };
   }
 
-  /** One transaction for a group of deliveries: one insert of all their rows, one enqueue. Returns each delivery's accepted count. */
+  /**
+   * One statement for a group of deliveries: the raw events' insert and their jobs' enqueue as one
+   * data-modifying CTE, atomic without an explicit transaction (one round trip instead of four:
+   * begin, two inserts, commit). Returns each delivery's accepted count.
+   */
   async #commit(deliveries: Delivery[]): Promise<number[]> {
     // An event id in two deliveries of the group is inserted once, for the earlier delivery.
     const owner = new Map<string, number>();
@@ -88,14 +91,18 @@ export class IngestService {
       owner.set(k, i);
       return [sql`(${d.brandId}::uuid, ${d.channelId}::uuid, ${e.providerEventId}, ${jsonWithoutNul(e.payload)}::jsonb)`];
     }));
-    const inserted = await this.db.transaction().execute(async (tx) => {
-      const rows = (await sql<{ id: string; brand_id: string; channel_id: string; provider_event_id: string }>`
+    // The job rows are what enqueueJobs writes for { name: JOB_INGEST, payload: { eventId }, key: `ingest:<id>` }.
+    const inserted = (await sql<{ id: string; brand_id: string; channel_id: string; provider_event_id: string }>`
+      with stored as (
         insert into inbound_events (brand_id, channel_id, provider_event_id, payload) values ${sql.join(values)}
         on conflict (channel_id, provider_event_id) do nothing
-        returning id, brand_id, channel_id, provider_event_id`.execute(tx)).rows;
-      await enqueueJobs(tx, rows.map((r) => ({ name: JOB_INGEST, payload: { eventId: r.id }, opts: { brandId: r.brand_id, key: `ingest:${r.id}` } })));
-      return rows;
-    });
+        returning id, brand_id, channel_id, provider_event_id
+      ), queued as (
+        insert into jobs (brand_id, name, payload, key, run_at, max_attempts)
+        select brand_id, ${JOB_INGEST}, jsonb_build_object('eventId', id::text), 'ingest:' || id::text, now(), 8 from stored order by id
+        on conflict (key) where key is not null and state in ('queued', 'running') do nothing
+      )
+      select id, brand_id, channel_id, provider_event_id from stored`.execute(this.db)).rows;
     const accepted = deliveries.map(() => 0);
     for (const r of inserted) {
       const i = owner.get(eventKey(r.channel_id, r.provider_event_id));
