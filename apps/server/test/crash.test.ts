@@ -1,22 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase, sql, type DbHandle } from '@earshot/db';
 import { Core, signApiBody, verifyAuditChain } from '@earshot/core';
 import { createTestDb, describeEachDb, type TestDb } from '../../../test/support/db';
 import { seedBrand, TEST_SECRET_KEY, type SeededBrand } from '../../../test/support/core';
+import { freePort } from '../../../test/support/net';
 
 const BIN = fileURLToPath(new URL('../bin/earshot.mjs', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
 
 /**
  * kill -9 the whole Earshot process (API and workers) at random moments while signed events pour

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -8,17 +7,9 @@ import { openDatabase, sql, type DbHandle } from '@earshot/db';
 import { Core, signApiBody, systemActor, verifyWebhookSignature } from '@earshot/core';
 import { createTestDb, describeEachDb, type TestDb } from '../../../test/support/db';
 import { seedBrand, TEST_SECRET_KEY, type SeededBrand } from '../../../test/support/core';
+import { freePort } from '../../../test/support/net';
 
 const BIN = fileURLToPath(new URL('../bin/earshot.mjs', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
 
 /**
  * kill -9 the Earshot process while it is in the middle of POSTing a webhook (the receiver holds

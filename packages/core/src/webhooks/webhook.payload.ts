@@ -1,19 +1,8 @@
 import type { WebhookEventName, WebhookPayload } from '@earshot/domain';
+import type { AuditRow } from '../audit/audit.types';
 
-/** The audit row an event is made from. */
-export interface AuditEventRow {
-  id: string;
-  brand_id: string;
-  seq: string;
-  actor_type: string;
-  actor_id: string | null;
-  action: string;
-  subject_type: string;
-  subject_id: string | null;
-  before: unknown;
-  after: unknown;
-  created_at: Date;
-}
+/** The audit row an event is made from (its hashes are not needed). */
+export type AuditEventRow = Omit<AuditRow, 'prev_hash' | 'hash'>;
 
 const asRecord = (v: unknown): Record<string, unknown> | null => (v && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : null);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
