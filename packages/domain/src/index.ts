@@ -9,3 +9,4 @@ export * from './routing';
 export * from './assignment';
 export * from './sla';
 export * from './personal-data';
+export * from './events';

@@ -1,6 +1,6 @@
 // Wire shapes. The API's own zod views are the source of truth (type-only import: nothing of the
 // server ships to the browser); the rest mirrors the route schemas in apps/server/src/routes.
-import type { ContactView, ConversationDetail, ConversationPage, ConversationView, MessageView, Permission, RoleName, TeamView, UserView } from '@earshot/domain';
+import type { ContactView, ConversationDetail, ConversationPage, ConversationView, DeskEventType, MessageView, Permission, RoleName, TeamView, UserView } from '@earshot/domain';
 
 export type { ContactView, ConversationDetail, ConversationPage, ConversationView, MessageView, Permission, RoleName, TeamView, UserView };
 
@@ -21,7 +21,7 @@ export interface PresenceEntry { userId: string; name: string; state: 'viewing' 
 export interface RepeatCount { count: number; windowDays: number; lastSentAt: string | null }
 export interface AuditEvent { seq: string; actorType: string; actorId: string | null; action: string; subjectType: string; subjectId: string | null; before: unknown; after: unknown; createdAt: string }
 
-export interface DeskEvent { type: string; brandId: string; conversationId?: string; messageId?: string; userId?: string; at: string; data?: Record<string, unknown> }
+export interface DeskEvent { type: DeskEventType; brandId: string; conversationId?: string; messageId?: string; userId?: string; at: string; data?: Record<string, unknown> }
 
 export type ViewName = 'all' | 'mine' | 'unassigned' | 'my_teams' | 'needs_response' | 'mentions_needing_response';
 export type SortName = 'recent' | 'waiting' | 'priority' | 'sla_due';

@@ -1,14 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { keys } from '../api/hooks';
+import { DESK_EVENT_TYPES } from '@earshot/domain/events';
 import type { DeskEvent, PresenceEntry } from '../api/types';
 
-const EVENT_TYPES = [
-  'message.created', 'message.updated', 'conversation.created', 'conversation.assigned', 'conversation.resolved', 'conversation.opened',
-  'conversation.pending', 'conversation.snoozed', 'conversation.priority_changed', 'conversation.tagged', 'conversation.note_added',
-  'conversation.transferred', 'conversation.sla_changed', 'conversation.sla_breached', 'triage.corrected', 'presence.updated',
-  'mention.read', 'conversation.incident_linked', 'conversation.incident_unlinked', 'incident.updated',
-];
 
 export interface LiveOptions {
   /** The signed-in user: notes that @mention them refresh their Mentions and call onMention. */
@@ -72,7 +67,8 @@ export function useLiveEvents(enabled: boolean, opts: LiveOptions = {}): LiveSta
       }
       refreshLists();
     };
-    for (const t of EVENT_TYPES) es.addEventListener(t, onEvent);
+    // Every name the server publishes (one list with the server: packages/domain/src/events.ts).
+    for (const t of DESK_EVENT_TYPES) es.addEventListener(t, onEvent);
     es.onmessage = onEvent;
     es.onopen = () => setState('live');
     es.onerror = () => setState(es.readyState === EventSource.CLOSED ? 'offline' : 'connecting');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DB, Kysely, Priority, ConversationStatus } from '@earshot/db';
-import { EarshotError, type ConversationDetail, type ConversationPage, type ConversationView, type MessageView } from '@earshot/domain';
+import { EarshotError, type ConversationDetail, type DeskEventType, type ConversationPage, type ConversationView, type MessageView } from '@earshot/domain';
 import type { EventBus } from '../events/event-bus';
 import { enqueueJob } from '../jobs/job.queue';
 import type { Actor } from '../shared/actor';
@@ -22,6 +22,9 @@ export interface ConversationHooks {
 
 /** Statuses that count against an agent's capacity (routing.repository loadCandidates). */
 const HOLDS_CAPACITY: ReadonlySet<ConversationStatus> = new Set(['open', 'pending']);
+
+/** The audit action and desk event of a status change. */
+const STATUS_EVENT = { open: 'conversation.opened', pending: 'conversation.pending', snoozed: 'conversation.snoozed', resolved: 'conversation.resolved' } as const satisfies Record<ConversationStatus, DeskEventType>;
 
 /** What a change did: the audit diff, and the agent whose capacity it freed (the queue moves on to them). */
 interface ChangeResult { before: Record<string, unknown>; after: Record<string, unknown>; freed?: { agentId: string; handedBack?: string } | null }
@@ -47,7 +50,7 @@ export class ConversationService {
   }
 
   /** Locks the conversation, applies a change, audits it and tells the desk after commit. */
-  async #change(actor: Actor, id: string, action: string, fn: (c: ConversationRow, uow: UnitOfWork) => Promise<ChangeResult | null>): Promise<ConversationView> {
+  async #change(actor: Actor, id: string, action: DeskEventType, fn: (c: ConversationRow, uow: UnitOfWork) => Promise<ChangeResult | null>): Promise<ConversationView> {
     await transact(this.db, async (uow) => {
       const c = await lockConversation(uow.tx, actor.brandId, id);
       if (!c) throw new EarshotError('EARSHOT_CONVERSATION_NOT_FOUND', 'conversation not found', { field: 'params.id' });
@@ -76,7 +79,7 @@ export class ConversationService {
   }
 
   setStatus(actor: Actor, id: string, status: ConversationStatus, snoozedUntil?: string | null): Promise<ConversationView> {
-    return this.#change(actor, id, `conversation.${status === 'resolved' ? 'resolved' : status === 'open' ? 'opened' : status}`, async (c, uow) => {
+    return this.#change(actor, id, STATUS_EVENT[status], async (c, uow) => {
       if (status === 'snoozed' && !snoozedUntil) throw new EarshotError('EARSHOT_VALIDATION', 'snoozing needs a time to wake up', { field: 'body.snoozedUntil' });
       if (c.status === status && status !== 'snoozed') return null;
       const now = this.clock.now();

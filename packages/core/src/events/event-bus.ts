@@ -1,8 +1,10 @@
 import { EventEmitter } from 'node:events';
+import type { DeskEventType } from '@earshot/domain';
 
 /** What agents' screens hear about: small, id-only events; the desk refetches what it shows. */
 export interface DeskEvent {
-  type: string;
+  /** One of the names in `DESK_EVENT_TYPES` (packages/domain/src/events.ts), which the desk listens for. */
+  type: DeskEventType;
   brandId: string;
   conversationId?: string;
   messageId?: string;
