@@ -37,8 +37,13 @@ import { systemClock, type Clock } from './shared/clock';
 import { WebhookService } from './webhooks/webhook.service';
 import type { WebhookOptions } from './webhooks/webhook.options';
 
-/** Jobs per worker batch on the embedded database (one connection shared with the API); see WorkerOptions.maxBatch. */
-const EMBEDDED_MAX_BATCH = 50;
+/**
+ * Jobs per worker batch on the embedded database (one connection shared with the API, so a batch
+ * holds acknowledgements up while it runs; see WorkerOptions.maxBatch). 100, as on a server: fewer
+ * per-batch statements outweighed the wait (docs/benchmarks.md, round 5: 237–265 → 266–294 events/s,
+ * ack p99 not worse).
+ */
+const EMBEDDED_MAX_BATCH = 100;
 /**
  * Batches one worker runs at a time on a PostgreSQL server: while one batch waits for the database
  * the other uses Node's CPU (docs/benchmarks.md, ingest round 5). The embedded database has one
