@@ -1,13 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase, sql, type DbHandle } from '@earshot/db';
 import { Core, signApiBody, verifyAuditChain } from '@earshot/core';
 import { createTestDb, describeEachDb, type TestDb } from '../../../test/support/db';
 import { seedBrand, TEST_SECRET_KEY, type SeededBrand } from '../../../test/support/core';
-import { freePort } from '../../../test/support/net';
-
-const BIN = fileURLToPath(new URL('../bin/earshot.mjs', import.meta.url));
+import { freePort, startEarshot } from '../../../test/support/earshot-process';
 
 /**
  * kill -9 the whole Earshot process (API and workers) at random moments while signed events pour
@@ -35,25 +32,9 @@ describeEachDb('crash and recover (kill -9)', (kind) => {
   });
 
   async function startChild(port: number): Promise<ChildProcess> {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env, PORT: String(port), EARSHOT_SECRET_KEY: TEST_SECRET_KEY, EARSHOT_LOG_LEVEL: 'silent', EARSHOT_DEMO: '0',
-      EARSHOT_DATA_DIR: db.home ?? `/tmp/earshot-crash-${process.pid}`,
-    };
-    delete env.DATABASE_URL;
-    if (db.url) env.DATABASE_URL = db.url;
-    const p = spawn(process.execPath, [BIN, 'start', '--no-demo'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    exited.set(p, new Promise((r) => p.once('exit', () => r())));
-    let err = '';
-    p.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
-    for (let i = 0; i < 600; i++) {
-      if (p.exitCode !== null) throw new Error(`earshot exited early: ${err}`);
-      try {
-        const r = await fetch(`http://127.0.0.1:${port}/healthz`);
-        if (r.ok) return p;
-      } catch { /* not up yet */ }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`earshot did not come up: ${err}`);
+    const started = await startEarshot(db, port);
+    exited.set(started.child, started.exited);
+    return started.child;
   }
 
   async function post(port: number, ids: string[]): Promise<void> {

@@ -1,15 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase, sql, type DbHandle } from '@earshot/db';
 import { Core, signApiBody, systemActor, verifyWebhookSignature } from '@earshot/core';
 import { createTestDb, describeEachDb, type TestDb } from '../../../test/support/db';
 import { seedBrand, TEST_SECRET_KEY, type SeededBrand } from '../../../test/support/core';
-import { freePort } from '../../../test/support/net';
-
-const BIN = fileURLToPath(new URL('../bin/earshot.mjs', import.meta.url));
+import { freePort, startEarshot } from '../../../test/support/earshot-process';
 
 /**
  * kill -9 the Earshot process while it is in the middle of POSTing a webhook (the receiver holds
@@ -73,24 +70,9 @@ describeEachDb('webhooks across kill -9', (kind) => {
   }
 
   async function startChild(port: number): Promise<ChildProcess> {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env, PORT: String(port), EARSHOT_SECRET_KEY: TEST_SECRET_KEY, EARSHOT_LOG_LEVEL: 'silent', EARSHOT_DEMO: '0',
-      EARSHOT_DATA_DIR: db.home ?? `/tmp/earshot-hookcrash-${process.pid}`, EARSHOT_WEBHOOK_ALLOW_PRIVATE: '1',
-    };
-    delete env.DATABASE_URL;
-    if (db.url) env.DATABASE_URL = db.url;
-    const p = spawn(process.execPath, [BIN, 'start', '--no-demo'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    exited.set(p, new Promise((r) => p.once('exit', () => r())));
-    let err = '';
-    p.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
-    for (let i = 0; i < 600; i++) {
-      if (p.exitCode !== null) throw new Error(`earshot exited early: ${err}`);
-      try {
-        if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return p;
-      } catch { /* not up yet */ }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`earshot did not come up: ${err}`);
+    const started = await startEarshot(db, port, { EARSHOT_WEBHOOK_ALLOW_PRIVATE: '1' });
+    exited.set(started.child, started.exited);
+    return started.child;
   }
 
   let n = 0;

@@ -76,15 +76,15 @@ export function packNotifications(origin: string, events: readonly DeskEvent[]):
   let size = head.length + 2;
   for (const e of events) {
     const json = JSON.stringify(e);
-    if (Buffer.byteLength(json) + head.length + 2 > MAX_PAYLOAD) continue;
-    const add = Buffer.byteLength(json) + (parts.length > 0 ? 1 : 0);
-    if (size + add > MAX_PAYLOAD) {
+    const bytes = Buffer.byteLength(json);
+    if (bytes + head.length + 2 > MAX_PAYLOAD) continue;
+    if (parts.length > 0 && size + bytes + 1 > MAX_PAYLOAD) {
       out.push(`${head}${parts.join(',')}]}`);
       parts = [];
       size = head.length + 2;
     }
+    size += bytes + (parts.length > 0 ? 1 : 0);
     parts.push(json);
-    size += Buffer.byteLength(json) + (parts.length > 1 ? 1 : 0);
   }
   if (parts.length > 0) out.push(`${head}${parts.join(',')}]}`);
   return out;

@@ -74,11 +74,11 @@ export class SlaService {
 
   async #store(ex: Executor, conv: ConversationRow, c: Computed | null, now: Date, alsoSet: Updateable<ConversationsTable> | null = null, uow?: UnitOfWork): Promise<ConversationRow> {
     const cols = c ? c.columns : NO_SLA;
-    const set = { ...alsoSet, ...cols, sla_clock: c ? JSON.stringify(c.clock) : null, sla_evaluated_at: now };
-    // In an ingest batch the conversation is held by the batch: its changes are written at the end, with the others'.
+    // In an ingest batch the conversation is held by the batch: its changes are written at the end,
+    // with the others'; the clock goes on the row as it is (serialised once, when the batch writes).
     const writes = uow?.batch?.inbound?.writes;
-    if (writes?.conversation(conv.id)) return writes.change(conv, set);
-    return updateConversation(ex, conv.brand_id, conv.id, set);
+    if (writes?.conversation(conv.id)) return writes.changeRow(writes.change(conv, { ...alsoSet, ...cols, sla_evaluated_at: now }), { sla_clock: c ? c.clock : null });
+    return updateConversation(ex, conv.brand_id, conv.id, { ...alsoSet, ...cols, sla_clock: c ? JSON.stringify(c.clock) : null, sla_evaluated_at: now });
   }
 
   async #channelKind(ex: Executor, channelId: string): Promise<ChannelKind> {
