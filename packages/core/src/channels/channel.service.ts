@@ -10,6 +10,9 @@ import type { PollingService } from '../polling/poll.service';
 import { releaseParkedDeliveries } from '../deliver/paused-channel';
 import { findChannel, findChannelById, insertChannel, listChannels, lockChannel, updateChannel, type ChannelRow } from './channel.repository';
 
+
+/** How long a webhook route may use a channel it looked up (a change made elsewhere shows after this). */
+const CHANNEL_CACHE_MS = 5_000;
 export interface ChannelView {
   id: string;
   kind: string;
@@ -35,6 +38,7 @@ export interface ChannelUpdate {
 
 export class ChannelService {
   // Decrypted channel contexts, briefly cached: webhook bursts should not decrypt per request.
+  /** Webhook routes' look-ups, kept CHANNEL_CACHE_MS by the injected clock; a change through this service drops its entry. */
   readonly #cache = new Map<string, { at: number; value: LoadedChannel }>();
 
   /** `polling` schedules the first poll of a pollable channel (email, feed, X in polling mode) when it is created. */
@@ -152,11 +156,11 @@ export class ChannelService {
   /** For webhook routes: the channel by id alone, with decrypted credentials. */
   async load(id: string, ex: Executor = this.db): Promise<LoadedChannel> {
     const hit = this.#cache.get(id);
-    if (hit && Date.now() - hit.at < 5_000) return hit.value;
+    if (hit && this.clock.now().getTime() - hit.at < CHANNEL_CACHE_MS) return hit.value;
     const row = await findChannelById(ex, id);
     if (!row) throw new EarshotError('EARSHOT_CHANNEL_NOT_FOUND', 'channel not found', { field: 'params.id' });
     const value = { row, ctx: { channelId: row.id, brandId: row.brand_id, credentials: this.credentials(row), settings: row.settings } };
-    this.#cache.set(id, { at: Date.now(), value });
+    this.#cache.set(id, { at: this.clock.now().getTime(), value });
     return value;
   }
 }

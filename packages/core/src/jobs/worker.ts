@@ -232,6 +232,8 @@ export class Worker {
     const attempts = job.attempts + 1;
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     const dead = err instanceof PermanentJobError || attempts >= job.max_attempts;
+    // Database time, not the injected clock: run_at is compared with the database's now() when jobs
+    // are claimed, and a simulated clock may be years away from it.
     const runAt = err instanceof RetryAt ? err.at : new Date(Date.now() + backoffMs(attempts));
     this.stats.failed += 1;
     if (dead) this.stats.dead += 1;

@@ -226,11 +226,11 @@ export class WebhookService {
   }
 
   async #hasSubscriptions(brandId: string): Promise<boolean> {
-    for (let i = 0; i < 3 && (!this.#brands || Date.now() - this.#brandsAt > BRANDS_TTL_MS); i++) {
+    for (let i = 0; i < 3 && (!this.#brands || this.clock.now().getTime() - this.#brandsAt > BRANDS_TTL_MS); i++) {
       const gen = this.#brandsGen;
       this.#brandsLoading ??= brandsWithEnabledSubscriptions(this.db).then((b) => {
         this.#brands = new Set(b);
-        if (gen === this.#brandsGen) this.#brandsAt = Date.now();
+        if (gen === this.#brandsGen) this.#brandsAt = this.clock.now().getTime();
       }).finally(() => { this.#brandsLoading = null; });
       await this.#brandsLoading;
     }
