@@ -23,7 +23,9 @@ import { KbService } from './kb/kb.service';
 import { processInboundJob } from './ingest/process-inbound.usecase';
 import { IngestService } from './ingest/ingest.service';
 import type { MessageClassifier } from './ingest/message-classifier';
+import { countUnfinishedJobs, databaseAnswers } from './jobs/job.queue';
 import type { JobDefinition } from './jobs/job.types';
+import { AuditTrail } from './audit/audit.service';
 import { Worker, type WorkerOptions } from './jobs/worker';
 import { SecretBox } from './shared/crypto';
 import { RoutingService } from './routing/routing.service';
@@ -93,6 +95,7 @@ export class Core {
   readonly transfers: TransferService;
   readonly triage: TriageService;
   readonly webhooks: WebhookService;
+  readonly audit: AuditTrail;
   #workers: Worker[] = [];
   #pollsSeeded = false;
 
@@ -120,6 +123,7 @@ export class Core {
     this.canned = new CannedService(this.db, this.clock);
     this.mentions = new MentionService(this.db, bus, this.clock);
     this.incidents = new IncidentService(this.db, bus, this.clock);
+    this.audit = new AuditTrail(this.db);
     this.kb = new KbService(this.db, this.clock);
     this.triage = new TriageService(this.db, bus, this.clock, { retrainDebounceMs: this.#retrainDebounceMs(), wakeWorker: () => this.wakeWorkers() });
     this.webhooks = new WebhookService(this.db, bus, this.box, this.clock, () => this.wakeWorkers(), opts.webhooks);
@@ -156,6 +160,16 @@ export class Core {
       void this.polling.seedAll().then((n) => { if (n > 0) w.wake(); }, (err: unknown) => opts.onError?.(err));
     }
     return w;
+  }
+
+  /** The health check: does the database answer? */
+  healthy(): Promise<boolean> {
+    return databaseAnswers(this.db);
+  }
+
+  /** Jobs not yet done, by name and state. */
+  jobCounts(): Promise<{ name: string; state: string; count: number }[]> {
+    return countUnfinishedJobs(this.db);
   }
 
   wakeWorkers(): void {

@@ -1,4 +1,3 @@
-import { sql } from '@earshot/db';
 import type { FastifyInstance } from 'fastify';
 import type { Core } from '@earshot/core';
 
@@ -35,9 +34,9 @@ export class Metrics {
       out.push(`earshot_http_request_seconds_sum{route="${route}"} ${d.sum.toFixed(6)}`, `earshot_http_request_seconds_count{route="${route}"} ${d.count}`);
     }
     for (const [k, v] of this.#counters) out.push(`# TYPE earshot_${k} counter`, `earshot_${k} ${v}`);
-    const jobs = (await sql<{ name: string; state: string; n: string }>`select name, state, count(*) as n from jobs where state <> 'done' group by name, state`.execute(this.core.db)).rows;
+    const jobs = await this.core.jobCounts();
     out.push('# HELP earshot_jobs Jobs not yet done, by name and state.', '# TYPE earshot_jobs gauge');
-    for (const j of jobs) out.push(`earshot_jobs{name="${j.name}",state="${j.state}"} ${j.n}`);
+    for (const j of jobs) out.push(`earshot_jobs{name="${j.name}",state="${j.state}"} ${j.count}`);
     const mem = process.memoryUsage();
     out.push('# TYPE earshot_process_resident_memory_bytes gauge', `earshot_process_resident_memory_bytes ${mem.rss}`);
     return `${out.join('\n')}\n`;

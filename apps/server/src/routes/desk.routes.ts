@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { countPublicRepeats } from '@earshot/core';
 import { authErrors, IdParams, Ok, type RouteDeps } from './shared';
 
 const PresenceView = z.object({ items: z.array(z.object({ userId: z.string(), name: z.string(), state: z.enum(['viewing', 'typing']), at: z.string() })) });
@@ -37,5 +36,5 @@ export async function deskRoutes(app: FastifyInstance, { core }: RouteDeps): Pro
 
   r.get('/api/v1/replies/repeats', {
     schema: { tags: ['conversations'], summary: 'How often this exact public reply (case and spacing ignored) was sent in the last 30 days', querystring: z.strictObject({ text: z.string().max(10_000).default('') }), response: { 200: z.object({ count: z.number(), windowDays: z.number(), lastSentAt: z.string().nullable() }), ...authErrors } },
-  }, async (req) => countPublicRepeats(core.db, core.clock, req.can('conversation:reply'), req.query.text));
+  }, async (req) => core.canned.repeats(req.can('conversation:reply'), req.query.text));
 }

@@ -1,15 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from '@earshot/db';
 import type { RouteDeps } from './shared';
 
 export async function systemRoutes(app: FastifyInstance, { core, metrics }: RouteDeps): Promise<void> {
   app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
-    try {
-      await sql`select 1`.execute(core.db);
-      return { ok: true, db: core.handle.kind };
-    } catch {
-      return reply.status(503).send({ ok: false, db: core.handle.kind });
-    }
+    if (await core.healthy()) return { ok: true, db: core.handle.kind };
+    return reply.status(503).send({ ok: false, db: core.handle.kind });
   });
   app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
     reply.type('text/plain; version=0.0.4');

@@ -54,3 +54,20 @@ export async function* exportAudit(db: Kysely<DB>, brandId: string): AsyncGenera
     after = Number(rows[rows.length - 1]?.seq ?? after);
   }
 }
+
+/** The audit trail as the API reads it: a brand's page, its chain check and its export. */
+export class AuditTrail {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  page(brandId: string, q: { afterSeq?: number | undefined; subjectId?: string | undefined; limit?: number | undefined }): Promise<AuditRow[]> {
+    return listAudit(this.db, { brandId, ...(q.afterSeq !== undefined ? { afterSeq: q.afterSeq } : {}), ...(q.subjectId ? { subjectId: q.subjectId } : {}), limit: q.limit ?? 100 });
+  }
+
+  verify(brandId: string): Promise<VerifyResult> {
+    return verifyAuditChain(this.db, brandId);
+  }
+
+  export(brandId: string): AsyncGenerator<string> {
+    return exportAudit(this.db, brandId);
+  }
+}

@@ -4,6 +4,7 @@ import type { Actor } from '../shared/actor';
 import type { Clock } from '../shared/clock';
 import { transact } from '../shared/unit-of-work';
 import { findCanned, listCanned, titleTaken, type CannedRow } from './canned.repository';
+import { countPublicRepeats, type RepeatCount } from './repeats.query';
 
 export interface CannedView { id: string; title: string; shortcut: string | null; text: string; createdAt: string; updatedAt: string }
 export interface CannedInput { title: string; shortcut?: string | null | undefined; text: string }
@@ -16,6 +17,11 @@ const view = (r: CannedRow): CannedView => ({ id: r.id, title: r.title, shortcut
  */
 export class CannedService {
   constructor(private readonly db: Kysely<DB>, private readonly clock: Clock) {}
+
+  /** How often this exact public reply was sent lately (the composer's repeat warning). */
+  repeats(actor: Actor, text: string): Promise<RepeatCount> {
+    return countPublicRepeats(this.db, this.clock, actor, text);
+  }
 
   async list(actor: Actor): Promise<CannedView[]> {
     return (await listCanned(this.db, actor.brandId)).map(view);

@@ -33,6 +33,22 @@ export async function enqueueJob(ex: Executor, name: string, payload: Record<str
   return enqueueJobs(ex, [{ name, payload, opts }]);
 }
 
+/** Jobs not yet done, by name and state (the metrics endpoint's gauge). */
+export async function countUnfinishedJobs(ex: Executor): Promise<{ name: string; state: string; count: number }[]> {
+  const rows = (await sql<{ name: string; state: string; n: string }>`select name, state, count(*) as n from jobs where state <> 'done' group by name, state order by name, state`.execute(ex)).rows;
+  return rows.map((r) => ({ name: r.name, state: r.state, count: Number(r.n) }));
+}
+
+/** True when the database answers a trivial query (the health check). */
+export async function databaseAnswers(ex: Executor): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(ex);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Exponential backoff with jitter: 1 s, 2 s, 4 s … capped at 10 minutes. */
 export function backoffMs(attempt: number, random = Math.random): number {
   const base = Math.min(600_000, 1000 * 2 ** Math.max(0, attempt - 1));
