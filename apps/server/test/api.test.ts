@@ -40,6 +40,30 @@ describeEachDb('REST API', (kind) => {
     expect(res.items.map((i) => i.id)).toEqual([convId]);
   });
 
+  it('refuses a public reply with personal data unless the agent confirms it, and audits the override', async () => {
+    const call = as(t.app, agent);
+    const card = 'Your card 4111 1111 1111 1111 is refunded';
+    const conv = (await t.core.db.selectFrom('messages').select('conversation_id').where('provider_message_id', '=', 'm3').executeTakeFirstOrThrow()).conversation_id;
+    const count = async () => (await t.core.db.selectFrom('messages').select('id').where('conversation_id', '=', conv).where('direction', '=', 'outbound').execute()).length;
+    const refused = await call('POST', `/api/v1/conversations/${conv}/replies`, { text: card, visibility: 'public' });
+    expect(refused.statusCode).toBe(422);
+    const body = refused.json<{ error: { code: string; field: string; details: { findings: { kind: string; index: number; length: number }[] } } }>();
+    expect(body.error).toMatchObject({ code: 'EARSHOT_PERSONAL_DATA', field: 'body.text', details: { findings: [{ kind: 'card', index: 10, length: 19 }] } });
+    expect(refused.body).not.toContain('4111'); // where, not what
+    expect(await count()).toBe(0);
+    // Privately it is fine; publicly only with the explicit override, which the audit trail keeps.
+    expect((await call('POST', `/api/v1/conversations/${conv}/replies`, { text: card, visibility: 'private' })).statusCode).toBe(200);
+    const forced = await call('POST', `/api/v1/conversations/${conv}/replies`, { text: card, visibility: 'public', allowPersonalData: true });
+    expect(forced.statusCode).toBe(200);
+    const id = forced.json<{ id: string }>().id;
+    const audit = await t.core.db.selectFrom('audit_events').select(['action', 'after']).where('subject_id', '=', id).execute();
+    expect(audit).toEqual([{ action: 'message.sent', after: expect.objectContaining({ visibility: 'public', personalDataOverride: ['card'] }) }]);
+    expect(await count()).toBe(2);
+    // A clean public reply needs no override, and an override on one records nothing extra.
+    const clean = await call('POST', `/api/v1/conversations/${conv}/replies`, { text: 'Sorry about the crash, a fix ships today.', visibility: 'public', allowPersonalData: true });
+    expect((await t.core.db.selectFrom('audit_events').select('after').where('subject_id', '=', clean.json<{ id: string }>().id).executeTakeFirstOrThrow()).after).not.toHaveProperty('personalDataOverride');
+  });
+
   it('assigns, sets priority, tags, adds a note and replies; reply sets first_reply_at and is delivered', async () => {
     const call = as(t.app, agent);
     expect((await call('POST', `/api/v1/conversations/${convId}/assign`, { assigneeId: b.agentId })).json()).toMatchObject({ assigneeId: b.agentId });

@@ -58,7 +58,7 @@ export async function conversationRoutes(app: FastifyInstance, { core }: RouteDe
   r.post('/api/v1/conversations/:id/replies', {
     schema: {
       tags, summary: 'Reply publicly or privately; queued for delivery (agency agents\' public replies wait for approval)', params: IdParams,
-      body: z.strictObject({ text: z.string().trim().min(1).max(10_000), visibility: z.enum(['public', 'private']), idempotencyKey: z.string().min(8).max(128).optional() }),
+      body: z.strictObject({ text: z.string().trim().min(1).max(10_000), visibility: z.enum(['public', 'private']), idempotencyKey: z.string().min(8).max(128).optional(), allowPersonalData: z.boolean().optional().describe('Post a public reply the personal-data guard flags (422 EARSHOT_PERSONAL_DATA without it); audited') }),
       response: { 200: MessageView, ...authErrors },
     },
   }, async (req) => core.conversations.reply(req.can('conversation:reply'), req.params.id, req.body));

@@ -104,7 +104,7 @@ export function useConversationActions(id: string) {
     priority: useAction((priority: ConversationView['priority']) => post<ConversationView>('/priority', { priority }), touched),
     tags: useAction((tags: string[]) => post<ConversationView>('/tags', { tags }), touched),
     note: useAction((v: { text: string; mentions: string[] }) => post<MessageView>('/notes', v.mentions.length ? v : { text: v.text }), touched),
-    reply: useAction((v: { text: string; visibility: 'public' | 'private'; idempotencyKey: string }) => post<MessageView>('/replies', v), touched),
+    reply: useAction((v: { text: string; visibility: 'public' | 'private'; idempotencyKey: string; allowPersonalData?: boolean }) => post<MessageView>('/replies', v), touched),
     approve: useAction((messageId: string) => post<MessageView>(`/messages/${messageId}/approve`), touched),
     transfer: useAction((v: { teamId: string; note: string }) => post<ConversationView>('/transfer', v), touched),
     correct: useAction((v: { messageId: string; label: string; value: string | boolean }) => post<unknown>(`/messages/${v.messageId}/corrections`, { label: v.label, value: v.value }), touched),

@@ -65,7 +65,7 @@ export function Composer({ conversation: c, onTyping }: { conversation: Conversa
       const notify = mentioned.map((u) => u.id);
       actions.note.mutate({ text: text.trim(), mentions: notify }, { onSuccess: () => { done(); setSentNotice(notify.length ? `Note added; ${mentioned.map((u) => u.name).join(', ')} notified.` : 'Note added.'); } });
     } else {
-      actions.reply.mutate({ text: outgoing.trim(), visibility: mode, idempotencyKey: key }, {
+      actions.reply.mutate({ text: outgoing.trim(), visibility: mode, idempotencyKey: key, ...(mode === 'public' && findings.length > 0 && override ? { allowPersonalData: true } : {}) }, {
         onSuccess: (m) => { done(); setSentNotice(m.deliveryStatus === 'awaiting_approval' ? 'Sent for approval: a brand agent approves public replies from agency agents.' : mode === 'public' ? 'Public reply queued.' : 'Private message queued.'); },
       });
     }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DB, Kysely, Priority, ConversationStatus } from '@earshot/db';
-import { EarshotError, type ConversationDetail, type DeskEventType, type ConversationPage, type ConversationView, type MessageView } from '@earshot/domain';
+import { EarshotError, PERSONAL_DATA_LABELS, scanPersonalData, type ConversationDetail, type DeskEventType, type ConversationPage, type ConversationView, type MessageView } from '@earshot/domain';
 import type { EventBus } from '../events/event-bus';
 import { enqueueJob } from '../jobs/job.queue';
 import type { Actor } from '../shared/actor';
@@ -34,6 +34,11 @@ export interface ReplyInput {
   visibility: 'public' | 'private';
   /** Client-chosen key: the same reply posted twice is stored and sent once. */
   idempotencyKey?: string | undefined;
+  /**
+   * A public reply that the personal-data guard flags (card, IBAN, account number, address, email,
+   * phone) is refused unless the agent confirms it; the override is audited with what was found.
+   */
+  allowPersonalData?: boolean | undefined;
 }
 
 export class ConversationService {
@@ -129,6 +134,14 @@ export class ConversationService {
         if (prior) return prior.id;
       }
       const now = this.clock.now();
+      const personalData = kind === 'message' && input.visibility === 'public' ? scanPersonalData(input.text) : [];
+      if (personalData.length > 0 && input.allowPersonalData !== true) {
+        throw new EarshotError('EARSHOT_PERSONAL_DATA', `this public reply contains personal data (${[...new Set(personalData.map((f) => PERSONAL_DATA_LABELS[f.kind]))].join(', ')}): send it privately, or confirm with allowPersonalData`, {
+          field: 'body.text',
+          // Where, not what: the error (and any log of it) does not repeat the data.
+          details: { findings: personalData.map((f) => ({ kind: f.kind, index: f.index, length: f.match.length })) },
+        });
+      }
       // An agency agent's public reply waits for a brand agent's approval before it is sent.
       const needsApproval = kind === 'message' && input.visibility === 'public' && actor.role === 'agency_agent';
       const idempotencyKey = input.idempotencyKey ?? `${kind}:${randomUUID()}`;
@@ -151,7 +164,10 @@ export class ConversationService {
       const mentionedUserIds = mentioned.map((u) => u.id);
       uow.record({
         brandId: actor.brandId, actorType: actor.type, actorId: actor.id, action: needsApproval ? 'message.awaiting_approval' : action, subjectType: 'message', subjectId: m.id,
-        after: { conversationId: id, visibility: input.visibility, kind, text: input.text, ...(mentionedUserIds.length ? { mentions: mentionedUserIds } : {}) }, at: now,
+        after: {
+          conversationId: id, visibility: input.visibility, kind, text: input.text, ...(mentionedUserIds.length ? { mentions: mentionedUserIds } : {}),
+          ...(personalData.length ? { personalDataOverride: [...new Set(personalData.map((f) => f.kind))] } : {}),
+        }, at: now,
       });
       uow.onCommit(() => {
         // A note is its own event: the desk refetches the conversation, and a mentioned agent's desk notifies them.
