@@ -5,7 +5,8 @@ import type { ConversationView } from '../api/types';
 import { useMe, useSession } from '../app/session';
 import { Icon } from '../ui/Icon';
 import { Button } from '../ui/ui';
-import { channelLimit, fillVariables, splitThread, weightedLength, withSignature } from './compose';
+import { measureReply, replyLimit, replyParts } from '@earshot/domain/channel-text';
+import { fillVariables, withSignature } from './compose';
 import { findingLabel, scanPersonalData, toneWarning } from './guard';
 import { insertMention, matchUsers, mentionedIn, mentionQuery } from './mentions';
 import { MentionPicker } from './MentionPicker';
@@ -32,9 +33,9 @@ export function Composer({ conversation: c, onTyping }: { conversation: Conversa
   const users = useUsers(mode === 'note');
 
   const outgoing = mode === 'public' ? withSignature(text, me.user.name, signature) : text;
-  const limit = mode === 'note' ? null : channelLimit(c.channel.kind, mode);
-  const length = weightedLength(outgoing, c.channel.kind);
-  const parts = useMemo(() => (limit && length > limit ? splitThread(outgoing, limit, c.channel.kind) : []), [limit, length, outgoing, c.channel.kind]);
+  const limit = mode === 'note' ? null : replyLimit(c.channel.kind, mode);
+  const length = measureReply(c.channel.kind, outgoing);
+  const parts = useMemo(() => (mode !== 'note' && limit && length > limit ? replyParts(c.channel.kind, mode, outgoing) : []), [mode, limit, length, outgoing, c.channel.kind]);
   const findings = useMemo(() => (mode === 'public' ? scanPersonalData(text) : []), [mode, text]);
   const tone = mode === 'public' ? toneWarning(text) : null;
   const deferred = useDeferredValue(text);
@@ -148,7 +149,7 @@ export function Composer({ conversation: c, onTyping }: { conversation: Conversa
       {tone ? <div className="warn-line" role="status"><Icon name="alert" size={14} /> {tone}</div> : null}
       {parts.length > 1 ? (
         <details className="thread-preview" open>
-          <summary>Posts as a thread of {parts.length}</summary>
+          <summary>{mode === 'public' ? `Posts as a thread of ${parts.length}` : `Sends as ${parts.length} messages`}</summary>
           <ol>{parts.map((p, i) => <li key={i}>{p}</li>)}</ol>
         </details>
       ) : null}

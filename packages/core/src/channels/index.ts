@@ -4,7 +4,7 @@ export { getDriver, hasDriver, registerDriver } from './registry';
 
 export { createXDriver, type XDriverOptions } from './x/x.driver';
 export { pollMentions, initialMentionsPollState, type MentionsPollState, type MentionsPollResult } from './x/x.poll';
-export { splitForX, xWeightedLength, X_MAX_POST_LENGTH } from './x/x.text';
+export { splitForX, xWeightedLength, X_MAX_POST_LENGTH } from '@earshot/domain';
 export { createFacebookDriver } from './meta/facebook.driver';
 export { createInstagramDriver } from './meta/instagram.driver';
 export type { MetaDriverOptions } from './meta/meta.driver';

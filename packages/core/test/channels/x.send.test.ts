@@ -4,7 +4,7 @@ import type { ChannelContext, ChannelDriver, OutboundMessage } from '../../src/c
 import { LimitsStore } from '../../src/channels/shared/limits-store';
 import { startXFakeServer, type XFakeServer } from '../../src/channels/testing/x-fake.server';
 import { createXDriver } from '../../src/channels/x/x.driver';
-import { xWeightedLength } from '../../src/channels/x/x.text';
+import { xWeightedLength } from '@earshot/domain';
 import { xContext } from './x-test-context';
 
 let fake: XFakeServer;

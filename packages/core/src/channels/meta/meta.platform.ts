@@ -1,3 +1,5 @@
+import { META_TEXT_LIMITS } from '@earshot/domain';
+
 /** What differs between a Facebook Page and an Instagram professional account on Meta's platform. */
 export interface MetaPlatform {
   kind: 'facebook' | 'instagram';
@@ -18,8 +20,8 @@ export const FACEBOOK: MetaPlatform = {
   object: 'page',
   prefix: 'fb',
   replyEdge: 'comments',
-  maxCommentLength: 8000,
-  maxDmLength: 2000,
+  maxCommentLength: META_TEXT_LIMITS.facebook.comment,
+  maxDmLength: META_TEXT_LIMITS.facebook.dm,
   tags: ['HUMAN_AGENT', 'ACCOUNT_UPDATE', 'CONFIRMED_EVENT_UPDATE', 'POST_PURCHASE_UPDATE'],
 };
 
@@ -28,7 +30,7 @@ export const INSTAGRAM: MetaPlatform = {
   object: 'instagram',
   prefix: 'ig',
   replyEdge: 'replies',
-  maxCommentLength: 2200,
-  maxDmLength: 1000,
+  maxCommentLength: META_TEXT_LIMITS.instagram.comment,
+  maxDmLength: META_TEXT_LIMITS.instagram.dm,
   tags: ['HUMAN_AGENT'],
 };

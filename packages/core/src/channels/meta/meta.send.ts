@@ -2,7 +2,7 @@ import { EarshotError, isEarshotError } from '@earshot/domain';
 import { z } from 'zod';
 import type { ChannelContext, OutboundMessage, SendResult } from '../driver';
 import { parsePayload } from '../shared/parse';
-import { splitText } from '../shared/text-split';
+import { splitText } from '@earshot/domain';
 import { metaPageToken, metaSettings } from './meta.config';
 import { postGraph, type GraphDeps } from './meta.graph';
 import type { MetaPlatform } from './meta.platform';

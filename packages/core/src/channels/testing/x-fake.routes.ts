@@ -1,4 +1,4 @@
-import { xWeightedLength, X_MAX_POST_LENGTH } from '../x/x.text';
+import { xWeightedLength, X_MAX_POST_LENGTH } from '@earshot/domain';
 import type { FaultPlan } from './fake-faults';
 import { bearerToken, jsonBody, type FakeRequest, type FakeResponse } from './fake-http';
 import { problem, v2Tweet, v2User } from './x-fake.payloads';

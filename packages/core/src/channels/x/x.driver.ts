@@ -5,7 +5,7 @@ import { xLimits } from './x.limits';
 import { normalizeXEvent } from './x.normalize';
 import { sendX } from './x.send';
 import { splitXDelivery } from './x.split';
-import { X_MAX_POST_LENGTH } from './x.text';
+import { X_MAX_POST_LENGTH } from '@earshot/domain';
 import { xChallenge, xVerify } from './x.verification';
 
 export interface XDriverOptions {

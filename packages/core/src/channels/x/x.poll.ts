@@ -8,7 +8,7 @@ import { xReadToken, xSettings } from './x.config';
 import { callX } from './x.http';
 import { xTweetEventId } from './x.ids';
 import { normalizePolledMention } from './x.normalize-v2';
-import { X_MAX_POST_LENGTH } from './x.text';
+import { X_MAX_POST_LENGTH } from '@earshot/domain';
 import { XMentionsPage, type XPolledMention } from './x.v2-schemas';
 import { xLimits } from './x.limits';
 

@@ -3,7 +3,7 @@ import type { ChannelContext, OutboundMessage, SendResult } from '../driver';
 import { parsePayload } from '../shared/parse';
 import { xSettings, xUserToken } from './x.config';
 import { callX, type XCallDeps } from './x.http';
-import { splitForX, X_MAX_DM_LENGTH, X_MAX_POST_LENGTH, xWeightedLength } from './x.text';
+import { splitForX, X_MAX_DM_LENGTH, X_MAX_POST_LENGTH, xWeightedLength } from '@earshot/domain';
 import { XCreateDmResponse, XCreatePostResponse } from './x.v2-schemas';
 
 /** Public: POST /2/tweets (a thread when long), private: POST /2/dm_conversations/with/:id/messages. */

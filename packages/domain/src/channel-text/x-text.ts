@@ -1,4 +1,4 @@
-import { splitText } from '../shared/text-split';
+import { splitText } from './text-split';
 
 /** X's post limit in weighted characters; every URL counts as a t.co link of 23. */
 export const X_MAX_POST_LENGTH = 280;
