@@ -1,21 +1,13 @@
 import { sql } from '@earshot/db';
 import { EarshotError, type ContactMatchPage } from '@earshot/domain';
 import type { Executor } from '../shared/unit-of-work';
+import { z } from 'zod';
+import { cursorCodec, CursorFields } from '../shared/cursor';
 import { listIdentitiesOf } from './contact.repository';
 
 export interface ContactSearch { q: string; excludeId?: string | undefined; cursor?: string | undefined; limit?: number | undefined }
 
-interface Cursor { k: string; id: string }
-const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-function decodeCursor(s: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Partial<Cursor>;
-    if (typeof c.k !== 'string' || typeof c.id !== 'string' || !/^[0-9a-f-]{36}$/.test(c.id)) throw new Error('shape');
-    return { k: c.k, id: c.id };
-  } catch {
-    throw new EarshotError('EARSHOT_VALIDATION', 'cursor is not one this server gave out', { field: 'query.cursor' });
-  }
-}
+const contactCursor = cursorCodec(z.strictObject({ k: CursorFields.text, id: CursorFields.id }));
 
 /** `%` and `_` in what the agent typed are letters, not wildcards. */
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -39,7 +31,7 @@ export async function searchContacts(ex: Executor, brandId: string, s: ContactSe
   ];
   if (s.excludeId) where.push(sql`c.id <> ${s.excludeId}::uuid`);
   if (s.cursor) {
-    const c = decodeCursor(s.cursor);
+    const c = contactCursor.decode(s.cursor);
     where.push(sql`(lower(coalesce(c.name, '')), c.id) > (${c.k}, ${c.id}::uuid)`);
   }
   const rows = (await sql<Row>`
@@ -57,6 +49,6 @@ export async function searchContacts(ex: Executor, brandId: string, s: ContactSe
       id: r.id, name: r.name, email: r.email, vip: r.vip, conversationCount: Number(r.conversation_count),
       identities: identities.filter((i) => i.contact_id === r.id).map((i) => ({ id: i.id, channelKind: i.channel_kind, externalId: i.external_id, handle: i.handle, displayName: i.display_name, followers: i.followers })),
     })),
-    nextCursor: rows.length > limit && last ? encodeCursor({ k: last.sort_key, id: last.id }) : null,
+    nextCursor: rows.length > limit && last ? contactCursor.encode({ k: last.sort_key, id: last.id }) : null,
   };
 }

@@ -1,6 +1,8 @@
 import { sql, type DB, type Kysely } from '@earshot/db';
 import { EarshotError, type ConversationView, type MessageView } from '@earshot/domain';
 import type { Executor } from '../shared/unit-of-work';
+import { z } from 'zod';
+import { cursorCodec, CursorFields } from '../shared/cursor';
 import type { MessageRow } from './conversation.repository';
 
 export interface ListFilters {
@@ -23,21 +25,8 @@ export interface ListFilters {
   limit?: number | undefined;
 }
 
-interface Cursor { k: (string | number)[]; id: string }
-
-function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
-}
-
-function decodeCursor(s: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Cursor;
-    if (!Array.isArray(c.k) || typeof c.id !== 'string' || !/^[0-9a-f-]{36}$/.test(c.id)) throw new Error('shape');
-    return c;
-  } catch {
-    throw new EarshotError('EARSHOT_VALIDATION', 'cursor is not one this server gave out', { field: 'query.cursor' });
-  }
-}
+/** (rank, time or 'infinity', id) of the page's last row, in the sort's terms. */
+const conversationCursor = cursorCodec(z.strictObject({ k: z.tuple([z.number().int().min(0).max(3), CursorFields.timeOrInfinity]), id: CursorFields.id }));
 
 const PRIORITY_RANK = sql<number>`(case c.priority when 'urgent' then 3 when 'high' then 2 when 'normal' then 1 else 0 end)`;
 const WAITING = sql<Date>`coalesce(c.waiting_since, 'infinity'::timestamptz)`;
@@ -153,7 +142,7 @@ export async function listConversations(db: Executor, brandId: string, userId: s
   const time = sort === 'waiting' ? WAITING : sort === 'sla_due' ? SLA_DUE : sql<Date>`c.last_activity_at`;
   const ascending = sort === 'waiting' || sort === 'sla_due';
   if (f.cursor) {
-    const c = decodeCursor(f.cursor);
+    const c = conversationCursor.decode(f.cursor);
     const [k0, k1] = c.k;
     if (ascending) where.push(sql`(${time}, c.id) > (${String(k1)}::timestamptz, ${c.id}::uuid)`);
     else where.push(sql`(${rank}, ${time}, c.id) < (${Number(k0)}, ${String(k1)}::timestamptz, ${c.id}::uuid)`);
@@ -174,7 +163,7 @@ export async function listConversations(db: Executor, brandId: string, userId: s
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   const nextCursor = rows.length > limit && last
-    ? encodeCursor({ k: [Number(last.sort_rank), last.sort_time instanceof Date && Number.isFinite(last.sort_time.getTime()) ? last.sort_time.toISOString() : 'infinity'], id: last.id })
+    ? conversationCursor.encode({ k: [Number(last.sort_rank), last.sort_time instanceof Date && Number.isFinite(last.sort_time.getTime()) ? last.sort_time.toISOString() : 'infinity'], id: last.id })
     : null;
   return { items: page.map(toView), nextCursor };
 }

@@ -1,6 +1,8 @@
 import type { DB, Kysely, KbArticleStatus } from '@earshot/db';
 import { EarshotError, type KbArticlePage, type KbArticleSummary, type KbArticleView, type KbSuggestions } from '@earshot/domain';
 import type { Actor } from '../shared/actor';
+import { z } from 'zod';
+import { cursorCodec, CursorFields } from '../shared/cursor';
 import type { Clock } from '../shared/clock';
 import { transact } from '../shared/unit-of-work';
 import { findConversation } from '../conversations/conversation.repository';
@@ -52,20 +54,14 @@ function checkSlug(slug: string, field: string): string {
 /** What the audit trail keeps of an article version. */
 const snapshot = (r: { title: string; slug: string; status: string; tags: string[]; body: string }) => ({ title: r.title, slug: r.slug, status: r.status, tags: r.tags, body: r.body });
 
-function encodeCursor(c: { at: string; id: string } | { rank: string; id: string }): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
-}
+const kbCursor = cursorCodec(z.union([z.strictObject({ at: CursorFields.time, id: CursorFields.id }), z.strictObject({ rank: CursorFields.rank, id: CursorFields.id })]));
+const encodeCursor = (c: { at: string; id: string } | { rank: string; id: string }) => kbCursor.encode(c);
 
+/** A search page continues from a rank, a list page from a time: the other kind is not this query's. */
 function decodeCursor(s: string, searching: boolean): { at: string; id: string } | { rank: string; id: string } {
-  try {
-    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as { at?: unknown; rank?: unknown; id?: unknown };
-    if (typeof c.id !== 'string' || !/^[0-9a-f-]{36}$/.test(c.id)) throw new Error('id');
-    if (searching && typeof c.rank === 'string' && Number.isFinite(Number(c.rank))) return { rank: c.rank, id: c.id };
-    if (!searching && typeof c.at === 'string' && !Number.isNaN(Date.parse(c.at))) return { at: c.at, id: c.id };
-    throw new Error('shape');
-  } catch {
-    throw new EarshotError('EARSHOT_VALIDATION', 'cursor is not one this server gave out for this query', { field: 'query.cursor' });
-  }
+  const c = kbCursor.decode(s);
+  if (searching !== 'rank' in c) throw new EarshotError('EARSHOT_VALIDATION', 'cursor is not one this server gave out for this query', { field: 'query.cursor' });
+  return c;
 }
 
 /**

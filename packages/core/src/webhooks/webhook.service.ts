@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { DB, Kysely } from '@earshot/db';
 import {
   EarshotError, isWebhookEventName,
@@ -8,6 +9,7 @@ import { enqueueJob } from '../jobs/job.queue';
 import type { JobDefinition } from '../jobs/job.types';
 import type { Actor } from '../shared/actor';
 import type { Clock } from '../shared/clock';
+import { cursorCodec } from '../shared/cursor';
 import type { SecretBox } from '../shared/crypto';
 import { transact } from '../shared/unit-of-work';
 import { resolveTarget } from './outbound-http';
@@ -40,12 +42,8 @@ function deliveryView(d: DeliveryRow, log: AttemptRow[]): WebhookDeliveryView {
   };
 }
 
-/** The deliveries page cursor: `e<event id>` (the last event of the page). */
-function decodeCursor(s: string): string {
-  const m = /^e(\d{1,19})$/.exec(s);
-  if (!m?.[1]) throw new EarshotError('EARSHOT_VALIDATION', 'cursor is not one this server gave out', { field: 'query.cursor' });
-  return m[1];
-}
+/** The deliveries page cursor: the last event of the page (a bigint, as a string). */
+const deliveryCursor = cursorCodec(z.strictObject({ e: z.string().regex(/^\d{1,19}$/) }));
 
 const notFound = () => new EarshotError('EARSHOT_WEBHOOK_NOT_FOUND', 'webhook subscription not found', { field: 'params.id' });
 
@@ -158,13 +156,13 @@ export class WebhookService {
   async deliveries(actor: Actor, id: string, q: { cursor?: string | undefined; limit?: number | undefined; state?: 'pending' | 'delivered' | 'failed' | undefined }): Promise<WebhookDeliveryPage> {
     if (!(await findSubscription(this.db, actor.brandId, id))) throw notFound();
     const limit = q.limit ?? 50;
-    const rows = await listDeliveries(this.db, actor.brandId, id, { beforeEventId: q.cursor ? decodeCursor(q.cursor) : undefined, limit: limit + 1, state: q.state });
+    const rows = await listDeliveries(this.db, actor.brandId, id, { beforeEventId: q.cursor ? deliveryCursor.decode(q.cursor).e : undefined, limit: limit + 1, state: q.state });
     const page = rows.slice(0, limit);
     const attempts = await attemptsOf(this.db, actor.brandId, page.map((d) => d.id));
     const last = page[page.length - 1];
     return {
       items: page.map((d) => deliveryView(d, attempts.filter((a) => a.delivery_id === d.id))),
-      nextCursor: rows.length > limit && last ? `e${last.event_id}` : null,
+      nextCursor: rows.length > limit && last ? deliveryCursor.encode({ e: String(last.event_id) }) : null,
     };
   }
 
