@@ -1,21 +1,12 @@
+import { nextSlaDeadline } from '@earshot/domain/sla';
 import type { ConversationView } from '../api/types';
 
-/**
- * The SLA deadline that matters now: first response until the first reply, then next response
- * while the customer waits, then resolution. None when the clock is met or paused.
- */
+/** The SLA deadline that matters now (one rule, `nextSlaDeadline` in packages/domain), with its state. */
 export function slaDue(c: ConversationView): { at: string; breached: boolean; warning: boolean } | null {
-  const s = c.sla;
-  if (!s || s.state === 'met' || s.state === 'paused' || c.status === 'resolved') return null;
-  const candidates = [
-    !c.firstReplyAt ? s.firstResponseDueAt : null,
-    c.firstReplyAt && c.waitingSince ? s.nextResponseDueAt : null,
-    s.resolutionDueAt,
-  ].filter((x): x is string => !!x && !Number.isNaN(Date.parse(x)));
-  const at = candidates.sort()[0];
-  if (!at) return null;
-  const breached = s.state === 'breached' || Date.parse(at) < Date.now();
-  return { at, breached, warning: s.state === 'warning' };
+  const at = c.status === 'resolved' ? null : nextSlaDeadline(c.sla);
+  if (!at || !c.sla) return null;
+  const breached = c.sla.state === 'breached' || Date.parse(at) < Date.now();
+  return { at, breached, warning: c.sla.state === 'warning' };
 }
 
 export function countdown(at: string, now = Date.now()): string {
