@@ -11,3 +11,4 @@ export * from './sla';
 export * from './personal-data';
 export * from './events';
 export * from './channel-text';
+export * from './jobs';

@@ -1,3 +1,4 @@
+import type { JobName } from '@earshot/domain';
 import { randomUUID } from 'node:crypto';
 import type { DB, Kysely, Priority, ConversationStatus } from '@earshot/db';
 import { EarshotError, PERSONAL_DATA_LABELS, scanPersonalData, type ConversationDetail, type DeskEventType, type ConversationPage, type ConversationView, type MessageView } from '@earshot/domain';
@@ -13,7 +14,7 @@ import { insertMentions, resolveMentionedUsers, withMentions } from '../mentions
 import { incidentLinks } from '../incidents/incident.repository';
 import { assignWaiting } from '../routing/assign-waiting';
 
-export const JOB_DELIVER = 'message.deliver';
+export const JOB_DELIVER = 'message.deliver' satisfies JobName;
 
 export interface ConversationHooks {
   /** Runs in the change's transaction after a change (SLA clocks are recomputed and rescheduled). */

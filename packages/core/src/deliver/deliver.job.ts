@@ -6,6 +6,7 @@ import { getDriver } from '../channels/registry';
 import type { EventBus } from '../events/event-bus';
 import { JOB_DELIVER } from '../conversations/conversation.service';
 import { PermanentJobError, RetryAt, type JobDefinition } from '../jobs/job.types';
+import { jobPayload } from '../jobs/job.types';
 import type { Clock } from '../shared/clock';
 import { transact } from '../shared/unit-of-work';
 import { addThreadKeys } from '../conversations/conversation.repository';
@@ -53,7 +54,7 @@ export function deliverJob(deps: { db: Kysely<DB>; channels: ChannelService; bus
     name: JOB_DELIVER,
     mode: 'external',
     async handle(job) {
-      const messageId = String(job.payload.messageId ?? '');
+      const { messageId } = jobPayload(job, JOB_DELIVER);
       const m = await db.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
       if (!m) throw new PermanentJobError(`message ${messageId} not found`);
       if (m.delivery_status === 'sent' || m.delivery_status === 'failed' || m.delivery_status === 'awaiting_approval') return;

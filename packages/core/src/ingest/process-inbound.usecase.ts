@@ -3,6 +3,7 @@ import type { DeskEvent, EventBus } from '../events/event-bus';
 import type { ChannelService } from '../channels/channel.service';
 import { getDriver } from '../channels/registry';
 import type { JobDefinition, JobFailure, JobRow } from '../jobs/job.types';
+import { jobPayload } from '../jobs/job.types';
 import { PermanentJobError } from '../jobs/job.types';
 import type { RoutingService } from '../routing/routing.service';
 import type { Clock } from '../shared/clock';
@@ -122,4 +123,4 @@ async function processInbound(deps: ProcessInboundDeps, jobs: JobRow[], uow: Uni
   return failed;
 }
 
-const eventIdOf = (job: JobRow): string => String(job.payload.eventId ?? '');
+const eventIdOf = (job: JobRow): string => jobPayload(job, JOB_INGEST).eventId;

@@ -1,4 +1,5 @@
 import { sql } from '@earshot/db';
+import type { JobName, JobPayload } from '@earshot/domain';
 import type { Executor } from '../shared/unit-of-work';
 
 export interface EnqueueOptions {
@@ -9,11 +10,8 @@ export interface EnqueueOptions {
   maxAttempts?: number;
 }
 
-export interface NewJob {
-  name: string;
-  payload: Record<string, unknown>;
-  opts?: EnqueueOptions;
-}
+/** A job to enqueue: a kind of `JobPayloads` (packages/domain) with its payload's type. */
+export type NewJob = { [N in JobName]: { name: N; payload: JobPayload<N>; opts?: EnqueueOptions } }[JobName];
 
 /**
  * Writes jobs in the caller's transaction, so the work is durable exactly when the change that
@@ -29,8 +27,8 @@ export async function enqueueJobs(ex: Executor, jobs: NewJob[]): Promise<number>
   return Number(r.numAffectedRows ?? 0);
 }
 
-export async function enqueueJob(ex: Executor, name: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}): Promise<number> {
-  return enqueueJobs(ex, [{ name, payload, opts }]);
+export async function enqueueJob<N extends JobName>(ex: Executor, name: N, payload: JobPayload<N>, opts: EnqueueOptions = {}): Promise<number> {
+  return enqueueJobs(ex, [{ name, payload, opts } as NewJob]);
 }
 
 /** Jobs not yet done, by name and state (the metrics endpoint's gauge). */

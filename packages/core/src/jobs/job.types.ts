@@ -1,3 +1,4 @@
+import { JobPayloads, type JobName, type JobPayload } from '@earshot/domain';
 import type { UnitOfWork } from '../shared/unit-of-work';
 
 export interface JobRow {
@@ -19,7 +20,7 @@ export interface JobRow {
 export interface JobFailure { job: JobRow; error: unknown }
 
 /** One transactional job at a time, or (`handleBatch`) the worker's whole batch of this kind at once. */
-export type TransactionalJobDefinition = { name: string; mode: 'transactional'; batchSize?: number } & (
+export type TransactionalJobDefinition = { name: JobName; mode: 'transactional'; batchSize?: number } & (
   | { handle: (job: JobRow, uow: UnitOfWork) => Promise<void>; handleBatch?: never }
   | {
     /**
@@ -33,7 +34,7 @@ export type TransactionalJobDefinition = { name: string; mode: 'transactional'; 
 
 export type JobDefinition =
   | TransactionalJobDefinition
-  | { name: string; mode: 'external'; handle: (job: JobRow) => Promise<void>; batchSize?: number };
+  | { name: JobName; mode: 'external'; handle: (job: JobRow) => Promise<void>; batchSize?: number };
 
 /** A handler throws this to retry at a given time (provider rate limit) rather than on backoff. */
 export class RetryAt extends Error {
@@ -42,3 +43,13 @@ export class RetryAt extends Error {
 
 /** A handler throws this when retrying cannot help: the job goes straight to dead. */
 export class PermanentJobError extends Error {}
+
+/**
+ * A job's payload, read through its kind's schema (`JobPayloads`): one that does not fit is a
+ * PermanentJobError — dead at once, since retrying cannot change it.
+ */
+export function jobPayload<N extends JobName>(job: JobRow, name: N): JobPayload<N> {
+  const parsed = JobPayloads[name].safeParse(job.payload);
+  if (!parsed.success) throw new PermanentJobError(`${name}: payload does not fit its schema (${parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ')})`);
+  return parsed.data as JobPayload<N>;
+}

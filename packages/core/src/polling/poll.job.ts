@@ -1,3 +1,4 @@
+import type { JobName } from '@earshot/domain';
 import type { DB, Kysely } from '@earshot/db';
 import { isEarshotError } from '@earshot/domain';
 import { findChannelById } from '../channels/channel.repository';
@@ -5,12 +6,13 @@ import type { ChannelService } from '../channels/channel.service';
 import type { IngestService } from '../ingest/ingest.service';
 import { enqueueJob } from '../jobs/job.queue';
 import type { JobDefinition } from '../jobs/job.types';
+import { jobPayload } from '../jobs/job.types';
 import type { Clock } from '../shared/clock';
 import { transact } from '../shared/unit-of-work';
 import { loadPollState, releaseJobKey, savePollState, setChannelHealth, type PollState } from './poll-state.repository';
 import { pollerFor, pollIntervalSeconds } from './pollers';
 
-export const JOB_POLL = 'channel.poll';
+export const JOB_POLL = 'channel.poll' satisfies JobName;
 export const pollJobKey = (channelId: string): string => `poll:${channelId}`;
 
 /** Pages read in one run before yielding the worker to other jobs; the rest follows right after. */
@@ -33,7 +35,7 @@ export function pollJob(deps: PollJobDeps): JobDefinition {
     name: JOB_POLL,
     mode: 'external',
     async handle(job) {
-      const channelId = String(job.payload.channelId ?? '');
+      const { channelId } = jobPayload(job, JOB_POLL);
       const row = await findChannelById(db, channelId);
       // Deleted, paused or disconnected channels stop polling; resuming schedules a poll again.
       if (!row || row.status === 'paused' || row.status === 'disconnected') return;

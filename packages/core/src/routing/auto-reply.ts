@@ -1,3 +1,4 @@
+import type { JobName } from '@earshot/domain';
 import type { Executor } from '../shared/unit-of-work';
 import type { UnitOfWork } from '../shared/unit-of-work';
 import { enqueueJob } from '../jobs/job.queue';
@@ -6,7 +7,7 @@ import { templateText } from './templates';
 
 /** Prefix of the idempotency key of automatic messages: they never count as an agent's reply for SLA. */
 export const AUTO_REPLY_KEY_PREFIX = 'auto:';
-const JOB_DELIVER = 'message.deliver';
+const JOB_DELIVER = 'message.deliver' satisfies JobName;
 
 /**
  * Queues an automatic reply from a template through the normal reply path (an outbound message

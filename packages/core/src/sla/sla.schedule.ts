@@ -1,8 +1,9 @@
+import type { JobName } from '@earshot/domain';
 import { sql } from '@earshot/db';
 import type { Clock } from '../shared/clock';
 import type { Executor, UnitOfWork } from '../shared/unit-of-work';
 
-export const JOB_SLA_EVALUATE = 'sla.evaluate';
+export const JOB_SLA_EVALUATE = 'sla.evaluate' satisfies JobName;
 export const slaJobKey = (conversationId: string) => `sla:${conversationId}`;
 
 /**

@@ -1,3 +1,4 @@
+import type { JobName } from '@earshot/domain';
 // triage.retrain: trains a brand's model from the base data plus its agents' corrections. Training
 // takes seconds of CPU, so it runs as an `external` job (no claiming transaction held open) and
 // writes its result in one short transaction. A re-run of the same job writes nothing new (the
@@ -12,7 +13,7 @@ import { countCorrections, listCorrectedMessages } from './triage-correction.rep
 import { findPromotedModel, insertModel, lockModels, setModelState } from './triage-model.repository';
 import type { TriageTrainer } from './triage.types';
 
-export const JOB_TRIAGE_RETRAIN = 'triage.retrain';
+export const JOB_TRIAGE_RETRAIN = 'triage.retrain' satisfies JobName;
 
 const Labels = z.record(z.string(), z.unknown());
 

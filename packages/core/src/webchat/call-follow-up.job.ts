@@ -1,16 +1,12 @@
-import { z } from 'zod';
+import type { JobName } from '@earshot/domain';
 import type { EventBus } from '../events/event-bus';
 import { findMessageByProviderId, lockConversation } from '../conversations/conversation.repository';
 import { PermanentJobError, RetryAt, type JobDefinition } from '../jobs/job.types';
+import { jobPayload } from '../jobs/job.types';
 import type { Clock } from '../shared/clock';
 
-export const JOB_CALL_FOLLOW_UP = 'call.follow_up';
+export const JOB_CALL_FOLLOW_UP = 'call.follow_up' satisfies JobName;
 export const CALL_BACK_TAG = 'call-back';
-
-const Payload = z.union([
-  z.object({ conversationId: z.uuid(), reason: z.string() }),
-  z.object({ channelId: z.uuid(), providerMessageId: z.string(), reason: z.string() }),
-]);
 
 /**
  * call.follow_up: the follow-up call task for an agent. The conversation is (re)opened, tagged
@@ -22,8 +18,8 @@ export function callFollowUpJob(deps: { bus: EventBus; clock: Clock }): JobDefin
     name: JOB_CALL_FOLLOW_UP,
     mode: 'transactional',
     async handle(job, uow) {
-      const p = Payload.safeParse(job.payload);
-      if (!p.success || !job.brand_id) throw new PermanentJobError('bad call.follow_up payload');
+      const p = { data: jobPayload(job, JOB_CALL_FOLLOW_UP) };
+      if (!job.brand_id) throw new PermanentJobError('call.follow_up needs a brand');
       const brandId = job.brand_id;
       let conversationId: string;
       if ('conversationId' in p.data) conversationId = p.data.conversationId;

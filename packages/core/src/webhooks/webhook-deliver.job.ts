@@ -2,6 +2,7 @@ import { sql, type DB, type Kysely } from '@earshot/db';
 import { WEBHOOK_SIGNATURE_HEADER } from '@earshot/domain';
 import type { EventBus } from '../events/event-bus';
 import { PermanentJobError, RetryAt, type JobDefinition } from '../jobs/job.types';
+import { jobPayload } from '../jobs/job.types';
 import { transact } from '../shared/unit-of-work';
 import { JOB_WEBHOOK_DELIVER, type WebhookDeps } from './webhook.options';
 import { postPinned, type PostResult } from './outbound-http';
@@ -24,8 +25,8 @@ export function webhookDeliverJob(deps: WebhookDeps & { db: Kysely<DB>; bus: Eve
     name: JOB_WEBHOOK_DELIVER,
     mode: 'external',
     async handle(job) {
-      const deliveryId = String(job.payload.deliveryId ?? '');
-      const manual = job.payload.manual === true;
+      const { deliveryId, manual: manualFlag } = jobPayload(job, JOB_WEBHOOK_DELIVER);
+      const manual = manualFlag === true;
       if (!/^[0-9a-f-]{36}$/.test(deliveryId)) throw new PermanentJobError('webhook.deliver without a delivery id');
       const target = await loadDeliveryTarget(db, deliveryId);
       if (!target) return; // the subscription (and its deliveries) were deleted

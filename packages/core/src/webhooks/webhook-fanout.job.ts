@@ -1,6 +1,7 @@
 import { isWebhookEventName } from '@earshot/domain';
 import { enqueueJob, enqueueJobs } from '../jobs/job.queue';
 import { PermanentJobError, type JobDefinition } from '../jobs/job.types';
+import { jobPayload } from '../jobs/job.types';
 import type { UnitOfWork } from '../shared/unit-of-work';
 import { JOB_WEBHOOK_DELIVER, JOB_WEBHOOK_FANOUT, type WebhookDeps } from './webhook.options';
 import { payloadOf } from './webhook.payload';
@@ -30,7 +31,7 @@ export function webhookFanoutJob(deps: WebhookDeps): JobDefinition {
     mode: 'transactional',
     batchSize: 20,
     async handle(job, uow) {
-      const brandId = typeof job.payload.brandId === 'string' ? job.payload.brandId : job.brand_id;
+      const { brandId } = jobPayload(job, JOB_WEBHOOK_FANOUT);
       if (!brandId) throw new PermanentJobError('webhook.fanout without a brand');
       // An event committed while this runs must enqueue a run of its own rather than find our key taken.
       await releaseOwnJobKey(uow.tx, job.id);

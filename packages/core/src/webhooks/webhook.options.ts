@@ -1,9 +1,10 @@
+import type { JobName } from '@earshot/domain';
 import type { Clock } from '../shared/clock';
 import type { SecretBox } from '../shared/crypto';
 import type { OutboundPolicy } from './outbound-http';
 
-export const JOB_WEBHOOK_FANOUT = 'webhook.fanout';
-export const JOB_WEBHOOK_DELIVER = 'webhook.deliver';
+export const JOB_WEBHOOK_FANOUT = 'webhook.fanout' satisfies JobName;
+export const JOB_WEBHOOK_DELIVER = 'webhook.deliver' satisfies JobName;
 
 /** Operator settings of outbound webhooks; every one has a production default. */
 export interface WebhookOptions {
