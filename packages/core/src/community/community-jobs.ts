@@ -1,0 +1,2 @@
+export const JOB_COMMUNITY_ESCALATE = 'community.escalate';
+export const escalateJobKey = (questionId: string) => `community.escalate:${questionId}`;
