@@ -29,3 +29,26 @@ export function linkFromMail(smtp: SmtpTestServer, to: string): string {
 }
 
 export const tokenOf = (link: string) => new URL(link).searchParams.get('token') ?? '';
+
+/**
+ * A community with one member's question, an answer, a comment and a report, written through the
+ * services (no email): for the route walks. Returns the ids.
+ */
+export async function seedCommunity(core: Core, brandId: string, title: string): Promise<{ question: string; answer: string; comment: string; report: string; member: string }> {
+  const actor = systemActor(brandId, 'test');
+  await core.channels.create(actor, { kind: 'community', name: 'Community', settings: { holdFirstPosts: false, publicUrl: 'http://127.0.0.1:9' } });
+  const brand = await core.db.selectFrom('brands').select('slug').where('id', '=', brandId).executeTakeFirstOrThrow();
+  const cb = await core.community.brand(brand.slug);
+  const member = async (email: string) => {
+    const m = await core.db.insertInto('community_members').values({ brand_id: brandId, email, display_name: email.split('@')[0] ?? 'm', trusted_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+    return { id: m.id, brandId, displayName: email, email, csrfToken: 'x', trusted: true, banned: false };
+  };
+  const asker = await member(`asker@${brand.slug}.test`);
+  const helper = await member(`helper@${brand.slug}.test`);
+  const q = await core.community.ask(cb, asker, '10.9.0.1', { title, body: `${title} body` });
+  const ans = await core.community.answer(cb, helper, '10.9.0.2', q.id, { body: `${title} answer` });
+  const c = await core.community.comment(cb, asker, '10.9.0.1', q.id, { body: `${title} comment` });
+  await core.community.report(cb, asker, { targetType: 'answer', targetId: ans.id, reason: 'check this' });
+  const report = await core.db.selectFrom('community_reports').select('id').where('brand_id', '=', brandId).executeTakeFirstOrThrow();
+  return { question: q.id, answer: ans.id, comment: c.id, report: report.id, member: asker.id };
+}
