@@ -100,7 +100,7 @@ export function homeHtml(c: Chrome, h: CommunityHome, f: { topic?: string | unde
   }
   const items = h.questions.map((q) => `<li class="card"><a class="title" href="${e(q.path)}">${e(q.title)}</a>
 <p class="excerpt">${e(q.excerpt)}</p>
-<p class="meta">${q.accepted ? '<span class="badge ok">✓ Answered</span> ' : q.answered ? '<span class="badge staff">Staff answered</span> ' : ''}${q.locked ? '<span class="badge">Locked</span> ' : ''}${q.score} votes · ${q.answers} ${q.answers === 1 ? 'answer' : 'answers'} · ${e(q.authorName)} · ${date(q.lastActivityAt)}${q.tags.map((t) => ` <a href="${b}?tag=${encodeURIComponent(t)}">#${e(t)}</a>`).join('')}</p></li>`).join('');
+<p class="meta">${q.accepted ? '<span class="badge ok">✓ Answered</span> ' : q.answered ? '<span class="badge staff">Staff answered</span> ' : ''}${q.locked ? '<span class="badge">Locked</span> ' : ''}${q.score} ${Math.abs(q.score) === 1 ? 'vote' : 'votes'} · ${q.answers} ${q.answers === 1 ? 'answer' : 'answers'} · ${e(q.authorName)} · ${date(q.lastActivityAt)}${q.tags.map((t) => ` <a href="${b}?tag=${encodeURIComponent(t)}">#${e(t)}</a>`).join('')}</p></li>`).join('');
   const more = h.nextCursor ? `<p><a href="${b}?${new URLSearchParams({ ...(f.topic ? { topic: f.topic } : {}), ...(f.tag ? { tag: f.tag } : {}), cursor: h.nextCursor }).toString()}">Older questions →</a></p>` : '';
   return layout(c, 'Questions', `<div class="actions"><h1 class="grow">Questions${f.tag ? ` tagged #${e(f.tag)}` : ''}</h1><a class="button" href="${b}/ask">Ask a question</a></div>${topics}${items ? `<ul class="list">${items}</ul>` : '<p>No questions yet. Be the first to ask.</p>'}${more}`);
 }

@@ -69,7 +69,7 @@ function QuestionRow({ q }: { q: CommunityQuestion }) {
           {q.kbArticleId ? <Badge tone="good">Article draft</Badge> : null}
         </div>
         <p className="kb-excerpt muted">{q.excerpt}</p>
-        <span className="small muted">{q.authorName} · {q.answers} answers · {q.score} votes · {timeAgo(q.createdAt)} ago</span>
+        <span className="small muted">{q.authorName} · {q.answers} {q.answers === 1 ? 'answer' : 'answers'} · {q.score} {Math.abs(q.score) === 1 ? 'vote' : 'votes'} · {timeAgo(q.createdAt)} ago</span>
       </div>
       <div className="row-actions">
         <Button size="sm" disabled={busy} onClick={() => moderate.mutate({ type: 'question', id: q.id, action: q.locked ? 'unlock' : 'lock' })}>{q.locked ? 'Unlock' : 'Lock'}</Button>
