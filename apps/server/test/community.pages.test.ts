@@ -93,6 +93,8 @@ describeEachDb('community pages over HTTP: sign-in by link, posting, bad input',
     expect(noCsrf.statusCode).toBe(403);
     const foreign = await post('/community/pages-a/questions', { title: 'x', body: 'y' }, ana, { origin: 'https://evil.example' });
     expect(foreign.statusCode).toBe(403);
+    const garbled = await post('/community/pages-a/questions', { title: 'x', body: 'y' }, ana, { origin: 'not a url' });
+    expect(garbled.statusCode).toBe(403);
     const anonymous = await post('/community/pages-a/questions', { title: 'x', body: 'y' }, null);
     expect(anonymous.statusCode).toBe(401);
 
@@ -114,6 +116,10 @@ describeEachDb('community pages over HTTP: sign-in by link, posting, bad input',
       const res = await t.app.inject({ method: 'GET', url });
       expect([url, res.statusCode]).toEqual([url, expect.toSatisfy((s: number) => s >= 400 && s < 500)]);
     }
+    const renamed = await post('/community/pages-a/profile', { displayName: 'Ana B.' }, ana);
+    expect(renamed.statusCode).toBe(303);
+    expect((await t.app.inject({ method: 'GET', url: '/community/pages-a', headers: { cookie: ana.cookie } })).body).toContain('Ana B.');
+    expect((await post('/community/pages-a/profile', { displayName: 'x'.repeat(61) }, ana)).statusCode).toBe(400);
     const badVote = await post('/community/pages-a/votes', { targetType: 'x', targetId: 'y', value: '7' }, ana);
     expect(badVote.statusCode).toBe(400);
     // A member session of this brand is nobody on another brand's pages (cookie path aside).

@@ -77,7 +77,7 @@ const csrf = (v: Viewer | null) => (v ? `<input type="hidden" name="_csrf" value
 export function layout(c: Chrome, title: string, inner: string): string {
   const b = base(c.brandSlug);
   const who = c.viewer
-    ? `<span class="meta">Signed in as <strong>${e(c.viewer.displayName)}</strong></span><form class="inline" method="post" action="${b}/signout">${csrf(c.viewer)}<button class="quiet small" type="submit">Sign out</button></form>`
+    ? `<a class="meta" href="${b}/profile">Signed in as <strong>${e(c.viewer.displayName)}</strong></a><form class="inline" method="post" action="${b}/signout">${csrf(c.viewer)}<button class="quiet small" type="submit">Sign out</button></form>`
     : `<a class="button small" href="${b}/signin">Sign in</a>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer">
@@ -169,6 +169,11 @@ export function signInHtml(c: Chrome, state: { sent?: boolean; error?: string | 
 <label for="email">Email</label><input type="email" id="email" name="email" maxlength="320" required autocomplete="email">
 <label for="displayName">Name others see <span class="meta">(new members)</span></label><input type="text" id="displayName" name="displayName" maxlength="60" autocomplete="nickname">
 ${state.next ? `<input type="hidden" name="next" value="${e(state.next)}">` : ''}<div class="actions"><button type="submit">Email me a link</button></div></form>`);
+}
+
+export function profileHtml(c: Chrome, name: string, error: string | null): string {
+  return layout(c, 'Your profile', `<h1>Your profile</h1>${error ? `<div class="notice" role="alert">${e(error)}</div>` : ''}<form class="card" method="post" action="${base(c.brandSlug)}/profile">${csrf(c.viewer)}
+<label for="displayName">Name others see</label><input type="text" id="displayName" name="displayName" maxlength="60" required value="${e(name)}"><div class="actions"><button type="submit">Save</button></div></form>`);
 }
 
 export function confirmHtml(c: Chrome, email: string, token: string): string {

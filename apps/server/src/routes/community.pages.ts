@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { EarshotError, isEarshotError } from '@earshot/domain';
 import { safeEqual, type CommunityBrand, type CommunityMember } from '@earshot/core';
-import { askHtml, COMMUNITY_CSP, confirmHtml, homeHtml, messageHtml, notFoundPage, questionHtml, signInHtml, type Chrome } from './community.page';
+import { askHtml, COMMUNITY_CSP, confirmHtml, homeHtml, messageHtml, notFoundPage, profileHtml, questionHtml, signInHtml, type Chrome } from './community.page';
 import type { RouteDeps } from './shared';
 
 export const MEMBER_COOKIE = 'earshot_community';
@@ -70,7 +70,7 @@ export async function communityPages(app: FastifyInstance, { core, cookieSecure 
     scope.addHook('preHandler', async (req) => {
       if (req.method !== 'POST') return;
       const origin = req.headers.origin;
-      if (origin && origin !== 'null' && new URL(origin).host !== req.headers.host) throw new EarshotError('EARSHOT_CSRF', 'form posted from another site');
+      if (origin && origin !== 'null' && URL.parse(origin)?.host !== req.headers.host) throw new EarshotError('EARSHOT_CSRF', 'form posted from another site');
     });
 
     scope.setErrorHandler(async (err: unknown, req, reply) => {
@@ -192,6 +192,21 @@ export async function communityPages(app: FastifyInstance, { core, cookieSecure 
       const { sessionToken, brand } = await core.communityAuth.redeemLink(req.params.brand, field(req.body, 'token'));
       void reply.setCookie(MEMBER_COOKIE, sessionToken, { path: cookiePath(brand), httpOnly: true, sameSite: 'lax', secure: cookieSecure, maxAge: 30 * 24 * 3600 });
       return reply.redirect(`/community/${brand.slug}`, 303);
+    });
+
+    scope.get<{ Params: { brand: string } }>('/community/:brand/profile', { config: limit(120), schema: { hide: true } }, async (req, reply) => {
+      const { brand, member, chrome } = await context(req as Req);
+      if (!member) return reply.redirect(`/community/${brand.slug}/signin`, 303);
+      return send(reply, 200, profileHtml(chrome, member.displayName, null));
+    });
+
+    scope.post<{ Params: { brand: string } }>('/community/:brand/profile', { config: limit(30), schema: { hide: true } }, async (req, reply) => {
+      const { brand, member, chrome } = await context(req as Req);
+      const m = requireMember(req as Req, member);
+      const name = field(req.body, 'displayName').trim();
+      if (!name || name.length > 60) return send(reply, 400, profileHtml(chrome, name, 'A name is 1 to 60 characters.'));
+      await core.communityAuth.rename(m, name);
+      return reply.redirect(`/community/${brand.slug}/profile?saved=1`, 303);
     });
 
     scope.post<{ Params: { brand: string } }>('/community/:brand/signout', { config: limit(60), schema: { hide: true } }, async (req, reply) => {

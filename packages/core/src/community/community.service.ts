@@ -165,9 +165,14 @@ export class CommunityService {
 
   async #isSpam(brandId: string, body: string): Promise<boolean> {
     if (!this.classifier) return false;
-    const c = await this.classifier.classify({ brandId, text: body.slice(0, 5_000), authorFollowers: null, priorInboundCount: 0, threadSize: 1, isPublic: true });
-    const intent = c.labels.intent as { value?: unknown } | undefined;
-    return intent?.value === 'spam';
+    try {
+      const c = await this.classifier.classify({ brandId, text: body.slice(0, 5_000), authorFollowers: null, priorInboundCount: 0, threadSize: 1, isPublic: true });
+      const intent = c.labels.intent as { value?: unknown } | undefined;
+      return intent?.value === 'spam';
+    } catch {
+      // Triage failing does not stop the community; moderators still see reports and first posts.
+      return false;
+    }
   }
 
   async ask(brand: CommunityBrand, member: CommunityMember, ip: string, input: { title: string; body: string; tags?: string[] | string | undefined; topic?: string | undefined }): Promise<PostResult> {
