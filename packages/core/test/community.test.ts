@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ManualClock, systemActor, verifyAuditChain, Worker, JOB_POLL, type Actor, type CommunityBrand, type CommunityMember, type MessageClassifier, type SmtpTestServer } from '@earshot/core';
+import { ManualClock, RetryAt, systemActor, verifyAuditChain, Worker, JOB_POLL, type Actor, type CommunityBrand, type CommunityMember, type MessageClassifier, type SmtpTestServer } from '@earshot/core';
 import { describeEachDb } from '../../../test/support/db';
 import { createTestCore, seedBrand, type SeededBrand, type TestCore } from '../../../test/support/core';
 import { linkFromMail, setUpCommunity, startLinkSmtp, tokenOf } from '../../../test/support/community';
@@ -126,8 +126,13 @@ describeEachDb('community: members, questions, answers, votes, escalation, moder
     const answered = await t.core.community.ask(brandA, cleo, '10.0.0.3', { title: 'Answered by staff soon', body: 'body' });
     const q = await t.core.community.ask(brandA, cleo, '10.0.0.3', { title: 'My modem light is blinking orange', body: 'What does **orange** mean?' });
     await t.core.communityDesk.staffAnswer(agent, answered.id, 'Here is the answer.');
+    // Cleo also wrote to the brand on another channel: an agent links her to that contact.
+    const contact = await t.core.db.insertInto('contacts').values({ brand_id: a.brandId, name: 'Cleo (email)', email: 'cleo@example.com' }).returning('id').executeTakeFirstOrThrow();
+    await t.core.communityDesk.setMember(agent, cleo.id, { contactId: contact.id });
     clock.advance(3 * 3600_000);
     expect(await t.core.communityDesk.escalateDue()).toBe(0);
+    // The question's own job, run early, waits for its due time.
+    await expect(t.core.communityDesk.runEscalationJob({ brandId: a.brandId, questionId: q.id })).rejects.toBeInstanceOf(RetryAt);
     clock.advance(1.1 * 3600_000);
     // Due now: the question goes to the queue once (twice is once), the answered one does not.
     const escalated = await t.core.communityDesk.escalateDue();
@@ -138,6 +143,8 @@ describeEachDb('community: members, questions, answers, votes, escalation, moder
       .select(['c.id', 'c.status', 'c.subject', 'c.sla_first_response_due_at', 'm.text']).where('c.brand_id', '=', a.brandId).where('ch.kind', '=', 'community')
       .where('m.provider_message_id', '=', `community:question:${q.id}`).executeTakeFirstOrThrow();
     expect(conv.status).toBe('open');
+    // The linked contact's conversation: one customer record across channels.
+    expect((await t.core.db.selectFrom('conversations').select('contact_id').where('id', '=', conv.id).executeTakeFirstOrThrow()).contact_id).toBe(contact.id);
     expect(conv.text).toContain('My modem light is blinking orange');
     expect(await t.core.db.selectFrom('messages').select('id').where('provider_message_id', '=', `community:question:${answered.id}`).executeTakeFirst()).toBeUndefined();
     // The conversation's listing says which community question it is (subject).
@@ -186,6 +193,11 @@ describeEachDb('community: members, questions, answers, votes, escalation, moder
     const eve = await signIn('comm-beta', 'eve@example.com', 'Eve');
     await t.core.community.report(brandB, eve, { targetType: 'question', targetId: first.id, reason: 'rude' });
     expect((await t.core.communityDesk.moderationQueue(agentB)).find((p) => p.id === first.id)?.reports.map((r) => r.reason)).toEqual(['rude']);
+
+    // A suspended member can neither post nor sign in.
+    await t.core.communityDesk.setMember(agentB, eve.id, { banned: true });
+    await expect(t.core.community.answer(brandB, { ...eve, banned: true }, '10.1.0.3', first.id, { body: 'hi' })).rejects.toMatchObject({ code: 'EARSHOT_FORBIDDEN' });
+    await expect(t.core.communityAuth.redeemLink('comm-beta', await freshToken('comm-beta', 'eve@example.com'))).rejects.toMatchObject({ code: 'EARSHOT_FORBIDDEN' });
 
     // Posting limit per member (6 an hour in brand A).
     const ben = await signIn('comm-alpha', 'ben@example.com', 'Ben');
