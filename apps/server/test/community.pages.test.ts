@@ -120,6 +120,13 @@ describeEachDb('community pages over HTTP: sign-in by link, posting, bad input',
     expect(renamed.statusCode).toBe(303);
     expect((await t.app.inject({ method: 'GET', url: '/community/pages-a', headers: { cookie: ana.cookie } })).body).toContain('Ana B.');
     expect((await post('/community/pages-a/profile', { displayName: 'x'.repeat(61) }, ana)).statusCode).toBe(400);
+    // A community whose email channel is paused cannot send links: a clear page, not a 500.
+    const emailCh = await t.core.db.selectFrom('channels').select('id').where('brand_id', '=', a.brandId).where('kind', '=', 'email').executeTakeFirstOrThrow();
+    await t.core.db.updateTable('channels').set({ status: 'paused' }).where('id', '=', emailCh.id).execute();
+    const noMail = await post('/community/pages-a/signin', { email: 'ana@example.com' }, null);
+    expect(noMail.statusCode).toBe(503);
+    expect(noMail.body).toContain('could not send a sign-in email');
+    await t.core.db.updateTable('channels').set({ status: 'active' }).where('id', '=', emailCh.id).execute();
     const badVote = await post('/community/pages-a/votes', { targetType: 'x', targetId: 'y', value: '7' }, ana);
     expect(badVote.statusCode).toBe(400);
     // A member session of this brand is nobody on another brand's pages (cookie path aside).

@@ -43,6 +43,17 @@ describeEachDb('community: members, questions, answers, votes, escalation, moder
   });
   afterAll(async () => { await smtp.stop(); await t.drop(); });
 
+  it('keeps one community per brand with validated settings an admin can change (audited)', async () => {
+    const admin: Actor = { ...systemActor(b.brandId), type: 'user', id: b.adminId, userId: b.adminId, role: 'admin' };
+    await expect(t.core.channels.create(admin, { kind: 'community', name: 'Second' })).rejects.toMatchObject({ code: 'EARSHOT_CONFLICT' });
+    await expect(t.core.channels.create({ ...admin, brandId: a.brandId }, { kind: 'community', name: 'Bad', settings: { escalateAfterHours: -1 } })).rejects.toMatchObject({ code: 'EARSHOT_VALIDATION' });
+    const ch = await t.core.db.selectFrom('channels').select('id').where('brand_id', '=', b.brandId).where('kind', '=', 'community').executeTakeFirstOrThrow();
+    await expect(t.core.channels.update(admin, ch.id, { settings: { escalateAfterHours: 'soon' } })).rejects.toMatchObject({ code: 'EARSHOT_VALIDATION', field: 'body.settings.escalateAfterHours' });
+    await t.core.channels.update(admin, ch.id, { settings: { escalateAfterHours: 8 } });
+    expect((await t.core.community.brand('comm-beta')).settings).toMatchObject({ escalateAfterHours: 8, publicUrl: 'http://127.0.0.1:9' });
+    expect((await t.core.db.selectFrom('audit_events').select('action').where('brand_id', '=', b.brandId).where('action', '=', 'channel.settings_changed').execute()).length).toBe(1);
+  });
+
   it('signs a member in by an emailed one-time link that expires; forged, used and expired links are refused', async () => {
     const ana = await signIn('comm-alpha', 'Ana@Example.com', 'Ana');
     expect(ana.displayName).toBe('Ana');

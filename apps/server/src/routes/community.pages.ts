@@ -177,7 +177,16 @@ export async function communityPages(app: FastifyInstance, { core, cookieSecure 
       const displayName = field(req.body, 'displayName').trim();
       if (!z.email().max(320).safeParse(email).success) return send(reply, 400, signInHtml(chrome, { error: 'Enter a valid email address.' }));
       if (displayName.length > 60) return send(reply, 400, signInHtml(chrome, { error: 'The name is too long (at most 60 characters).' }));
-      await core.communityAuth.requestLink(brand.slug, { email, displayName: displayName || undefined });
+      try {
+        await core.communityAuth.requestLink(brand.slug, { email, displayName: displayName || undefined });
+      } catch (err) {
+        // No email channel, or its SMTP server refused: the customer gets a clear page, the log the reason.
+        if (isEarshotError(err) && (err.code === 'EARSHOT_CONFIG' || err.code.startsWith('EARSHOT_PROVIDER_'))) {
+          req.log.warn({ code: err.code, reason: err.message }, 'community sign-in link not sent');
+          return send(reply, 503, signInHtml(chrome, { error: 'We could not send a sign-in email just now. Please try again later.' }));
+        }
+        throw err;
+      }
       return send(reply, 200, signInHtml(chrome, { sent: true }));
     });
 
