@@ -104,6 +104,16 @@ describe('community in the browser', () => {
     // The layout fits the phone: nothing scrolls sideways.
     expect(await ana.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     expect([...ana.errors, ...ben.errors]).toEqual([]);
+    // The same thread in the dark palette, and the sign-in page, on the phone.
+    const dark = await browser.newContext({ baseURL: s.url, viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, colorScheme: 'dark' });
+    const darkPage = await dark.newPage();
+    await darkPage.goto(questionUrl);
+    await darkPage.getByText('✓ Accepted answer').waitFor();
+    await darkPage.screenshot({ path: join(SHOTS, 'community-question-390-dark.png'), fullPage: true });
+    await darkPage.goto('/community/demo/signin');
+    await darkPage.getByRole('button', { name: 'Email me a link' }).waitFor();
+    expect(await darkPage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await dark.close();
     await ana.context.close();
     await ben.context.close();
   });
@@ -169,6 +179,8 @@ describe('community in the browser', () => {
 
     // A supervisor's Community tab shows the thread; one click promotes it to a draft article.
     const priya = await signedIn(browser, s.url, s.users.supervisor.email, s.password);
+    const deskDialogs: string[] = [];
+    priya.page.on('dialog', (d) => { deskDialogs.push(d.message()); void d.dismiss(); });
     await priya.page.goto('/admin/community');
     const row = priya.page.locator(`[data-question-id="${questionId}"]`);
     await row.waitFor();
@@ -178,6 +190,10 @@ describe('community in the browser', () => {
     const article = await s.core.db.selectFrom('kb_articles').select(['status', 'body']).where('title', '=', 'Refund for a double charge?').executeTakeFirstOrThrow();
     expect(article.status).toBe('draft');
     expect(article.body).toContain(`/community/demo/questions/${questionId}`);
+    // The hostile title from the test above is text in the desk too.
+    await priya.page.getByText('<img src=x onerror="window.__cXss=1;alert(1)"> Router resets at night').waitFor();
+    expect(await priya.page.evaluate(() => (window as unknown as { __cXss?: number }).__cXss ?? null)).toBeNull();
+    expect(deskDialogs).toEqual([]);
     expect([...dana.errors, ...priya.errors]).toEqual([]);
     await priya.context.close();
     await ben.context.close();

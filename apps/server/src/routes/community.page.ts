@@ -5,8 +5,8 @@ import { escapeHtml as e } from './kb.page';
 // The community's pages: server-rendered HTML with plain forms and no script at all, one inline
 // stylesheet allowed by its hash. Small enough to be fast on a phone; laid out for 390 px first.
 const CSS = `
-:root { --bg: #f6f7f9; --surface: #fff; --border: #dfe3ea; --text: #161b26; --text-2: #4a5468; --text-3: #667085; --link: #3730a3; --accent: #4338ca; --ok: #067647; --warn: #b54708; --code: #f1f3f6; color-scheme: light dark; }
-@media (prefers-color-scheme: dark) { :root { --bg: #0e1117; --surface: #161b22; --border: #2a313c; --text: #e6e9ef; --text-2: #b3bac7; --text-3: #8d96a7; --link: #c7ccff; --accent: #818cf8; --ok: #47cd89; --warn: #fdb022; --code: #1c222c; } }
+:root { --bg: #f6f7f9; --surface: #fff; --border: #dfe3ea; --text: #161b26; --text-2: #4a5468; --text-3: #667085; --link: #3730a3; --accent: #4338ca; --ok: #067647; --warn: #b54708; --code: #f1f3f6; --on-accent: #fff; color-scheme: light dark; }
+@media (prefers-color-scheme: dark) { :root { --bg: #0e1117; --surface: #161b22; --border: #2a313c; --text: #e6e9ef; --text-2: #b3bac7; --text-3: #8d96a7; --link: #c7ccff; --accent: #818cf8; --ok: #47cd89; --warn: #fdb022; --code: #1c222c; --on-accent: #0e1117; } }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--text); font: 16px/1.55 ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
 a { color: var(--link); }
@@ -24,7 +24,7 @@ textarea { min-height: 140px; resize: vertical; }
 textarea.short { min-height: 70px; }
 .grow { margin-right: auto; }
 label { display: block; font-weight: 600; margin: 12px 0 4px; }
-button, .button { display: inline-block; padding: 10px 14px; min-height: 44px; border-radius: 8px; border: 1px solid var(--accent); background: var(--accent); color: #fff; text-decoration: none; cursor: pointer; }
+button, .button { display: inline-block; padding: 10px 14px; min-height: 44px; border-radius: 8px; border: 1px solid var(--accent); background: var(--accent); color: var(--on-accent); text-decoration: none; cursor: pointer; }
 button.quiet { background: transparent; color: var(--link); border-color: var(--border); }
 button.small { padding: 4px 10px; min-height: 36px; font-size: 14px; }
 form.inline { display: inline; }
@@ -34,14 +34,14 @@ form.inline { display: inline; }
 .meta { color: var(--text-3); font-size: 14px; }
 .excerpt { color: var(--text-2); margin: 4px 0; overflow-wrap: anywhere; }
 .badge { display: inline-block; font-size: 12px; font-weight: 700; padding: 1px 8px; border-radius: 999px; border: 1px solid var(--border); color: var(--text-2); vertical-align: middle; }
-.badge.staff { background: var(--accent); border-color: var(--accent); color: #fff; }
+.badge.staff { background: var(--accent); border-color: var(--accent); color: var(--on-accent); }
 .badge.ok { color: var(--ok); border-color: var(--ok); }
 .badge.warn { color: var(--warn); border-color: var(--warn); }
 .notice { border-left: 4px solid var(--warn); background: var(--surface); padding: 10px 12px; margin: 10px 0; border-radius: 6px; }
 .notice.ok { border-color: var(--ok); }
 .topics { display: flex; gap: 6px; flex-wrap: wrap; margin: 8px 0; }
 .topics a { padding: 4px 12px; border: 1px solid var(--border); border-radius: 999px; text-decoration: none; font-size: 14px; background: var(--surface); }
-.topics a[aria-current] { background: var(--accent); border-color: var(--accent); color: #fff; }
+.topics a[aria-current] { background: var(--accent); border-color: var(--accent); color: var(--on-accent); }
 .body { overflow-wrap: anywhere; }
 .body img { max-width: 100%; height: auto; }
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9em; background: var(--code); border-radius: 4px; }

@@ -139,10 +139,15 @@ export class CommunityService {
     };
   }
 
-  /** Published articles for a question, chosen as the desk's suggestions are (kb.service.ts: two shared words, one in the title or tags). */
+  /**
+   * Published articles for a question, by the desk's suggestion search (kb.repository.ts). A question
+   * is longer than a tweet, so one shared title word ("update") is not enough here: an article must
+   * share two of the question's words in its title or tags.
+   */
   async related(brand: CommunityBrand, q: { title: string; body: string }): Promise<{ title: string; path: string; excerpt: string }[]> {
     const terms = questionTerms([q.title, q.body]);
-    const rows = (await suggestArticles(this.db, brand.id, terms, 12)).filter((r) => r.matched.length >= Math.min(2, terms.length) && r.in_title.length > 0).slice(0, 3);
+    const need = Math.min(2, terms.length);
+    const rows = (await suggestArticles(this.db, brand.id, terms, 12)).filter((r) => r.matched.length >= need && r.in_title.length >= need).slice(0, 3);
     return rows.map((r) => ({ title: r.title, path: articlePath(brand.slug, r.slug), excerpt: excerpt(r.body, 140) }));
   }
 
