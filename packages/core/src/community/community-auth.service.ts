@@ -37,6 +37,8 @@ export class CommunityAuthService {
     const recent = await this.db.selectFrom('community_login_tokens').select((eb) => eb.fn.countAll<string>().as('n'))
       .where('brand_id', '=', brand.id).where('email', '=', email).where('created_at', '>', new Date(now.getTime() - 3600_000)).executeTakeFirstOrThrow();
     if (Number(recent.n) >= brand.settings.linksPerHourPerEmail) throw new EarshotError('EARSHOT_RATE_LIMITED', 'too many sign-in links for this address; try again in an hour', { field: 'email', details: { retryAfterS: 3600 } });
+    // This address's old links go (bounded by the index on brand, email, time): the table does not grow with history.
+    await this.db.deleteFrom('community_login_tokens').where('brand_id', '=', brand.id).where('email', '=', email).where('expires_at', '<', new Date(now.getTime() - 3600_000)).execute();
     const token = randomToken(32);
     await this.db.insertInto('community_login_tokens').values({
       token_hash: sha256Hex(token), brand_id: brand.id, email, display_name: input.displayName?.trim() || null,
@@ -79,6 +81,8 @@ export class CommunityAuthService {
         uow.record({ ...memberActor(brand.id, member.id), action: 'community_member.joined', subjectType: 'community_member', subjectId: member.id, after: { displayName: member.display_name }, at: now });
       }
       if (member.banned_at) throw new EarshotError('EARSHOT_FORBIDDEN', 'this account is suspended from the community');
+      // The member's expired sessions go at each sign-in.
+      await uow.tx.deleteFrom('community_sessions').where('brand_id', '=', brand.id).where('member_id', '=', member.id).where('expires_at', '<', now).execute();
       const sessionToken = randomToken(32);
       const csrf = randomToken(24);
       await uow.tx.insertInto('community_sessions').values({ id: sha256Hex(sessionToken), brand_id: brand.id, member_id: member.id, csrf_token: csrf, expires_at: new Date(now.getTime() + MEMBER_SESSION_MS), created_at: now }).execute();
