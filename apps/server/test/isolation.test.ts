@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { signApiBody, systemActor } from '@earshot/core';
 import { describeEachDb } from '../../../test/support/db';
 import { apiDelivery, seedBrand, type SeededBrand } from '../../../test/support/core';
+import { seedCommunity } from '../../../test/support/community';
 import { as, createTestApp, login, type Session, type TestApp } from '../../../test/support/http';
 
 /**
@@ -46,6 +47,9 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     const delivery = await t.core.db.selectFrom('webhook_deliveries').select('id').where('subscription_id', '=', hook.subscription.id).limit(1).executeTakeFirstOrThrow();
     Object.assign(ids, { webhook: hook.subscription.id, webhookDelivery: delivery.id, webhookSecret: hook.secret });
     Object.assign(ids, { incident: incident[0]?.id ?? '', identity: identity.id, inbound: inbound.id, triageModel: model.id, canned: canned.id, id: conv.id, conversation: conv.id, contact: conv.contact_id, messageId: note.id, user: a.agentId, team: team.id, token: token.id, channel: a.apiChannelId });
+    const c = await seedCommunity(t.core, a.brandId, 'Alpha community secret');
+    await seedCommunity(t.core, b.brandId, 'Beta community question');
+    Object.assign(ids, { cQuestion: c.question, cAnswer: c.answer, cComment: c.comment, cReport: c.report, cMember: c.member });
     bAdmin = await login(t.app, b.emails.admin, b.password);
   });
   afterAll(async () => { await t?.drop(); });
@@ -135,13 +139,25 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     'POST /api/v1/webhooks/:id/rotate-secret': { params: { id: 'webhook' } },
     'GET /api/v1/webhooks/:id/deliveries': { params: { id: 'webhook' } },
     'POST /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver': { params: { id: 'webhook', deliveryId: 'webhookDelivery' } },
+    'GET /api/v1/community/moderation': {},
+    'GET /api/v1/community/questions': {},
+    'GET /api/v1/community/questions/:id': { params: { id: 'cQuestion' } },
+    'POST /api/v1/community/questions/:id/moderate': { params: { id: 'cQuestion' }, body: { action: 'hide' } },
+    'POST /api/v1/community/answers/:id/moderate': { params: { id: 'cAnswer' }, body: { action: 'hide' } },
+    'POST /api/v1/community/comments/:id/moderate': { params: { id: 'cComment' }, body: { action: 'hide' } },
+    'POST /api/v1/community/questions/:id/answers': { params: { id: 'cQuestion' }, body: { body: 'from beta' } },
+    'POST /api/v1/community/questions/:id/accept': { params: { id: 'cQuestion' }, body: { answerId: 'cAnswer' } },
+    'POST /api/v1/community/questions/:id/promote': { params: { id: 'cQuestion' } },
+    'POST /api/v1/community/reports/:id/resolve': { params: { id: 'cReport' } },
+    'PATCH /api/v1/community/members/:id': { params: { id: 'cMember' }, body: { banned: true } },
   };
 
   const protectedRoutes = () => t.app.routeTable.filter((r) => !r.public && r.method !== 'HEAD' && r.url.startsWith('/api/'));
   const urlFor = (url: string, params: Record<string, string> = {}, query = '') => url.replace(/:(\w+)/g, (_, p: string) => ids[params[p] ?? ''] ?? 'missing') + query;
   const bodyFor = (body: unknown): unknown => (body && typeof body === 'object' && 'sourceId' in body ? { sourceId: ids.contact }
     : body && typeof body === 'object' && 'identityId' in body ? { identityId: ids.identity }
-    : body && typeof body === 'object' && 'incidentId' in body ? { incidentId: ids.incident } : body);
+    : body && typeof body === 'object' && 'incidentId' in body ? { incidentId: ids.incident }
+    : body && typeof body === 'object' && 'answerId' in body ? { answerId: ids.cAnswer } : body);
 
   it('has a plan for every protected route', () => {
     const missing = protectedRoutes().map((r) => `${r.method} ${r.url}`).filter((k) => !(k in plan));
@@ -157,7 +173,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
   });
 
   it('never lets brand B read or change brand A through any route', async () => {
-    const secrets = [ids.conversation, ids.contact, ids.messageId, ids.inbound, ids.triageModel, 'alpha-1', ids.team, ids.token, ids.channel, 'alpha secret complaint', 'alpha internal note', 'alpha canned secret', ids.canned, 'admin@alpha.test', 'agent@alpha.test', 'alpha incident secret', ids.incident, ids.article, 'Alpha article secret', 'alpha article body secret', 'alpha-crm', 'alpha-crm-secret-0123456789', ids.webhook, ids.webhookDelivery, ids.webhookSecret, 'alpha-hook'];
+    const secrets = [ids.conversation, ids.contact, ids.messageId, ids.inbound, ids.triageModel, 'alpha-1', ids.team, ids.token, ids.channel, 'alpha secret complaint', 'alpha internal note', 'alpha canned secret', ids.canned, 'admin@alpha.test', 'agent@alpha.test', 'alpha incident secret', ids.incident, ids.article, 'Alpha article secret', 'alpha article body secret', 'alpha-crm', 'alpha-crm-secret-0123456789', ids.webhook, ids.webhookDelivery, ids.webhookSecret, 'alpha-hook', 'Alpha community secret', ids.cQuestion, ids.cAnswer, ids.cMember];
     for (const r of protectedRoutes()) {
       if (r.url === '/api/v1/events' || r.url === '/api/v1/auth/logout') continue; // stream and sign-out checked separately
       const p = plan[`${r.method} ${r.url}`] ?? {};
@@ -187,6 +203,20 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     expect(await t.core.db.selectFrom('triage_corrections').select('id').where('brand_id', '=', a.brandId).execute()).toEqual([]);
     expect((await t.core.db.selectFrom('note_mentions').select('read_at').where('brand_id', '=', a.brandId).execute()).map((m) => m.read_at)).toEqual([null]);
     expect((await t.core.db.selectFrom('triage_models').select('state').where('id', '=', ids.triageModel ?? '').executeTakeFirstOrThrow()).state).toBe('candidate');
+    expect(await t.core.db.selectFrom('community_questions').select(['status', 'locked_at', 'kb_article_id', 'answer_count']).where('id', '=', ids.cQuestion ?? '').executeTakeFirstOrThrow()).toEqual({ status: 'visible', locked_at: null, kb_article_id: null, answer_count: 1 });
+    expect((await t.core.db.selectFrom('community_reports').select('resolved_at').where('id', '=', ids.cReport ?? '').executeTakeFirstOrThrow()).resolved_at).toBeNull();
+    expect((await t.core.db.selectFrom('community_members').select('banned_at').where('id', '=', ids.cMember ?? '').executeTakeFirstOrThrow()).banned_at).toBeNull();
+  });
+
+  it('shows brand A\'s community question on A\'s pages only', async () => {
+    const own = await t.app.inject({ method: 'GET', url: `/community/alpha/questions/${ids.cQuestion ?? ''}` });
+    expect(own.statusCode).toBe(200);
+    expect(own.body).toContain('Alpha community secret');
+    for (const url of [`/community/beta/questions/${ids.cQuestion ?? ''}`, '/community/beta?q=alpha+community+secret', '/community/beta']) {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect([url, res.body.includes('Alpha community secret')]).toEqual([url, false]);
+      if (url.includes('/questions/')) expect(res.statusCode).toBe(404);
+    }
   });
 
   it('does not accept events for brand A\'s channel signed with brand B\'s secret', async () => {

@@ -3,6 +3,7 @@ import { systemActor } from '@earshot/core';
 import { roleCan, type Permission, type RoleName } from '@earshot/domain';
 import { apiDelivery, seedBrand, type SeededBrand } from '../../../test/support/core';
 import { as, createTestApp, login, type Session, type TestApp } from '../../../test/support/http';
+import { seedCommunity } from '../../../test/support/community';
 
 /**
  * Walks every protected route with a session of every role and checks the answer against the
@@ -99,6 +100,18 @@ const requires: Record<string, { perm: Permission | null; params?: Record<string
   'POST /api/v1/webhooks/:id/rotate-secret': { perm: 'webhook:manage', params: { id: 'webhook' } },
   'GET /api/v1/webhooks/:id/deliveries': { perm: 'webhook:manage', params: { id: 'webhook' } },
   'POST /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver': { perm: 'webhook:manage', params: { id: 'webhook', deliveryId: 'webhookDelivery' } },
+  'GET /api/v1/community/moderation': { perm: 'community:moderate' },
+  'GET /api/v1/community/questions': { perm: 'community:moderate' },
+  'GET /api/v1/community/questions/:id': { perm: 'community:moderate', params: { id: 'cQuestion' } },
+  'POST /api/v1/community/questions/:id/moderate': { perm: 'community:moderate', params: { id: 'cQuestion' }, body: { action: 'lock' } },
+  'POST /api/v1/community/answers/:id/moderate': { perm: 'community:moderate', params: { id: 'cAnswer' }, body: { action: 'unhide' } },
+  'POST /api/v1/community/comments/:id/moderate': { perm: 'community:moderate', params: { id: 'cComment' }, body: { action: 'hide' } },
+  'POST /api/v1/community/questions/:id/answers': { perm: 'community:moderate', params: { id: 'cQuestion' }, body: { body: 'From the team.' } },
+  'POST /api/v1/community/questions/:id/accept': { perm: 'community:moderate', params: { id: 'cQuestion' }, body: { answerId: '00000000-0000-4000-8000-000000000000' } },
+  // Promotion writes an article: it needs kb:manage as well (agents moderate but do not write articles).
+  'POST /api/v1/community/questions/:id/promote': { perm: 'kb:manage', params: { id: 'cQuestion' } },
+  'POST /api/v1/community/reports/:id/resolve': { perm: 'community:moderate', params: { id: 'cReport' } },
+  'PATCH /api/v1/community/members/:id': { perm: 'community:moderate', params: { id: 'cMember' }, body: { banned: false } },
 };
 // Not walked: the event stream never ends (its permission is checked in isolation.test.ts) and
 // sign-out ends the session the walk uses (checked in errors.test.ts).
@@ -131,6 +144,8 @@ beforeAll(async () => {
   const article = await t.core.kb.create({ ...actor, userId: b.adminId }, { title: 'Wifi keeps dropping', body: 'Restart the router.', status: 'published' });
   const article2 = await t.core.kb.create({ ...actor, userId: b.adminId }, { title: 'To be deleted', body: 'x' });
   Object.assign(ids, { article: article.id, article2: article2.id });
+  const c = await seedCommunity(t.core, b.brandId, 'Roles community question');
+  Object.assign(ids, { cQuestion: c.question, cAnswer: c.answer, cComment: c.comment, cReport: c.report, cMember: c.member });
   Object.assign(ids, { conversation: convs[0]?.id, contact: convs[0]?.contact_id, contact2: convs[1]?.contact_id, message: note.id, target: target.id, team: team.id, token: token.id, canned: canned.id, channel: b.apiChannelId, incident: incident?.id ?? '' });
   sessions.set('viewer', await login(t.app, b.emails.viewer, b.password));
   sessions.set('agency_agent', await login(t.app, b.emails.agency, b.password));

@@ -20,6 +20,11 @@ import { PresenceService } from './presence/presence.service';
 import { MentionService } from './mentions/mention.service';
 import { IncidentService } from './incidents/incident.service';
 import { KbService } from './kb/kb.service';
+import { CommunityService } from './community/community.service';
+import { CommunityAuthService } from './community/community-auth.service';
+import { CommunityDeskService } from './community/community-desk.service';
+import { CommunityMailer } from './community/community.mailer';
+import { communityEscalateJob } from './community/community-escalate.job';
 import { processInboundJob } from './ingest/process-inbound.usecase';
 import { IngestService } from './ingest/ingest.service';
 import type { MessageClassifier } from './ingest/message-classifier';
@@ -90,6 +95,9 @@ export class Core {
   readonly mentions: MentionService;
   readonly incidents: IncidentService;
   readonly kb: KbService;
+  readonly community: CommunityService;
+  readonly communityAuth: CommunityAuthService;
+  readonly communityDesk: CommunityDeskService;
   readonly routing: RoutingService;
   readonly sla: SlaService;
   readonly transfers: TransferService;
@@ -125,6 +133,9 @@ export class Core {
     this.incidents = new IncidentService(this.db, bus, this.clock);
     this.audit = new AuditTrail(this.db);
     this.kb = new KbService(this.db, this.clock);
+    this.community = new CommunityService(this.db, this.clock, opts.classifier ?? null);
+    this.communityAuth = new CommunityAuthService(this.db, this.clock, new CommunityMailer(this.db, this.channels));
+    this.communityDesk = new CommunityDeskService(this.db, this.clock, this.ingest, this.community);
     this.triage = new TriageService(this.db, bus, this.clock, { retrainDebounceMs: this.#retrainDebounceMs(), wakeWorker: () => this.wakeWorkers() });
     this.webhooks = new WebhookService(this.db, bus, this.box, this.clock, () => this.wakeWorkers(), opts.webhooks);
   }
@@ -142,7 +153,9 @@ export class Core {
     return [
       processInboundJob({ channels: this.channels, routing: this.routing, sla: this.sla, bus: this.bus, clock: this.clock, classifier: this.opts.classifier ?? null }),
       slaEvaluateJob(this.sla),
-      deliverJob({ db: this.db, channels: this.channels, bus: this.bus, clock: this.clock }),
+      // A reply on the community channel is delivered by Earshot itself: a staff answer in the thread.
+      deliverJob({ db: this.db, channels: this.channels, bus: this.bus, clock: this.clock, localSenders: { community: (msg) => this.communityDesk.deliverStaffAnswer(msg) } }),
+      communityEscalateJob(this.communityDesk),
       pollJob({ db: this.db, channels: this.channels, ingest: this.ingest, clock: this.clock }),
       callFollowUpJob({ bus: this.bus, clock: this.clock }),
       retrainJob({ db: this.db, bus: this.bus, clock: this.clock, trainer: this.opts.trainer ?? null, debounceMs: this.#retrainDebounceMs() }),

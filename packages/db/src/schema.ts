@@ -135,6 +135,36 @@ export interface WebhookAttemptsTable {
   id: BigIdColumn; brand_id: string; delivery_id: string; attempt: number; manual: Generated<boolean>; status_code: number | null;
   duration_ms: number; error: string | null; response_excerpt: string | null; created_at: CreatedAt;
 }
+export type CommunityPostStatus = 'visible' | 'held' | 'hidden';
+export interface CommunityMembersTable {
+  id: Generated<string>; brand_id: string; email: string; display_name: string; contact_id: string | null;
+  trusted_at: Timestamp | null; banned_at: Timestamp | null; created_at: CreatedAt;
+}
+export interface CommunityLoginTokensTable {
+  token_hash: string; brand_id: string; email: string; display_name: string | null; expires_at: Timestamp; used_at: Timestamp | null; created_at: CreatedAt;
+}
+export interface CommunitySessionsTable { id: string; brand_id: string; member_id: string; csrf_token: string; expires_at: Timestamp; created_at: CreatedAt }
+export interface CommunityQuestionsTable {
+  id: Generated<string>; brand_id: string; member_id: string; topic: Generated<string>; title: string; body: string; tags: Generated<string[]>;
+  status: Generated<CommunityPostStatus>; held_reason: string | null; locked_at: Timestamp | null; duplicate_of: string | null;
+  accepted_answer_id: string | null; answered_at: Timestamp | null; escalated_at: Timestamp | null; conversation_id: string | null;
+  kb_article_id: string | null; score: Generated<number>; answer_count: Generated<number>; created_at: CreatedAt; last_activity_at: Timestamp;
+  search: ColumnType<string, never, never>;
+}
+export interface CommunityAnswersTable {
+  id: Generated<string>; brand_id: string; question_id: string; member_id: string | null; author_user_id: string | null; is_staff: Generated<boolean>;
+  body: string; status: Generated<CommunityPostStatus>; held_reason: string | null; score: Generated<number>; source_message_id: string | null; created_at: CreatedAt;
+}
+export interface CommunityCommentsTable {
+  id: Generated<string>; brand_id: string; question_id: string; answer_id: string | null; member_id: string; body: string;
+  status: Generated<CommunityPostStatus>; held_reason: string | null; created_at: CreatedAt;
+}
+export interface CommunityVotesTable { brand_id: string; member_id: string; target_type: 'question' | 'answer'; target_id: string; value: number; created_at: CreatedAt }
+export interface CommunityReportsTable {
+  id: Generated<string>; brand_id: string; member_id: string; target_type: 'question' | 'answer' | 'comment'; target_id: string; reason: string;
+  created_at: CreatedAt; resolved_at: Timestamp | null; resolved_by: string | null;
+}
+export interface CommunityPostLogTable { brand_id: string; member_id: string; ip: string; created_at: CreatedAt }
 export interface SchemaMigrationsTable { version: number; name: string; applied_at: Generated<Date> }
 
 export interface DB {
@@ -149,4 +179,7 @@ export interface DB {
   note_mentions: NoteMentionsTable; incidents: IncidentsTable; conversation_incidents: ConversationIncidentsTable;
   kb_articles: KbArticlesTable;
   webhook_subscriptions: WebhookSubscriptionsTable; webhook_deliveries: WebhookDeliveriesTable; webhook_attempts: WebhookAttemptsTable;
+  community_members: CommunityMembersTable; community_login_tokens: CommunityLoginTokensTable; community_sessions: CommunitySessionsTable;
+  community_questions: CommunityQuestionsTable; community_answers: CommunityAnswersTable; community_comments: CommunityCommentsTable;
+  community_votes: CommunityVotesTable; community_reports: CommunityReportsTable; community_post_log: CommunityPostLogTable;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Channel kinds Earshot knows. A channel row has exactly one. */
-export const ChannelKind = z.enum(['api', 'x', 'facebook', 'instagram', 'email', 'webchat', 'webform', 'phone', 'feed', 'import']);
+export const ChannelKind = z.enum(['api', 'x', 'facebook', 'instagram', 'email', 'webchat', 'webform', 'phone', 'feed', 'import', 'community']);
 export type ChannelKind = z.infer<typeof ChannelKind>;
 
 export const Attachment = z.object({

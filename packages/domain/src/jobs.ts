@@ -29,6 +29,8 @@ export const JobPayloads = {
   'triage.retrain': z.object({ brandId: uuid }),
   /** A conversation's SLA clocks are evaluated at their next due time. */
   'sla.evaluate': z.object({ conversationId: uuid, dueAt: z.string().optional() }),
+  /** An unanswered community question goes to the queue when its brand's hours are up. */
+  'community.escalate': z.object({ brandId: uuid, questionId: uuid }),
 } as const;
 
 export type JobName = keyof typeof JobPayloads;

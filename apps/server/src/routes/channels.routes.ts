@@ -16,7 +16,8 @@ const ChannelPatch = z.strictObject({
   status: z.enum(['active', 'paused']).optional(),
   credentials: z.record(CredentialKey, z.string().max(4096).nullable()).optional(),
   rotateSecret: z.literal(true).optional(),
-}).refine((b) => Object.keys(b).length > 0, { message: 'nothing to change: send name, status, credentials or rotateSecret' });
+  settings: z.record(z.string().max(64), z.unknown()).optional(),
+}).refine((b) => Object.keys(b).length > 0, { message: 'nothing to change: send name, status, credentials, rotateSecret or settings' });
 
 const ChannelLimitsView = z.object({
   channelId: z.string(),

@@ -12,6 +12,8 @@ import { ingestRoutes } from './ingest.routes';
 import { mentionRoutes } from './mentions.routes';
 import { incidentRoutes } from './incidents.routes';
 import { kbRoutes } from './kb.routes';
+import { communityRoutes } from './community.routes';
+import { communityPages } from './community.pages';
 import type { RouteDeps } from './shared';
 import { systemRoutes } from './system.routes';
 import { routingRoutes } from './routing.routes';
@@ -19,7 +21,7 @@ import { triageRoutes } from './triage.routes';
 import { webhookRoutes } from './webhooks.routes';
 
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, channelRoutes, webchatRoutes, auditRoutes, eventRoutes, deskRoutes, routingRoutes, triageRoutes, mentionRoutes, incidentRoutes, kbRoutes, webhookRoutes]) {
+  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, channelRoutes, webchatRoutes, auditRoutes, eventRoutes, deskRoutes, routingRoutes, triageRoutes, mentionRoutes, incidentRoutes, kbRoutes, webhookRoutes, communityRoutes, communityPages]) {
     await routes(app, deps);
   }
 }

@@ -6,7 +6,7 @@ import { useSession } from '../app/session';
 import { ChannelIcon, channelName } from '../ui/Icon';
 import { Badge, Button, Empty, ErrorNote, Skeleton, timeAgo } from '../ui/ui';
 
-const KINDS = ['api', 'x', 'facebook', 'instagram', 'email', 'feed', 'webchat', 'webform', 'phone'];
+const KINDS = ['api', 'x', 'facebook', 'instagram', 'email', 'feed', 'webchat', 'webform', 'phone', 'community'];
 
 export function ChannelsAdmin() {
   const { can } = useSession();

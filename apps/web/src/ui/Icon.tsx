@@ -10,6 +10,7 @@ const paths: Record<string, string> = {
   feed: 'M5 19a1 1 0 1 0 0-.01M5 11a8 8 0 0 1 8 8M5 5a14 14 0 0 1 14 14',
   api: 'M8 8l-4 4 4 4M16 8l4 4-4 4M14 5l-4 14',
   import: 'M12 3v12M7 10l5 5 5-5M4 20h16',
+  community: 'M8 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM16 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM2 20a6 6 0 0 1 12 0M12 20a6 6 0 0 1 10 0',
   search: 'M11 4a7 7 0 1 0 0 14 7 7 0 0 0 0-14zM21 21l-5-5',
   sun: 'M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8zM12 2v2M12 20v2M2 12h2M20 12h2M5 5l1.5 1.5M17.5 17.5L19 19M5 19l1.5-1.5M17.5 6.5L19 5',
   moon: 'M20 14A8 8 0 0 1 10 4a8 8 0 1 0 10 10z',
@@ -42,7 +43,7 @@ export function Icon({ name, size = 16, label }: { name: string; size?: number; 
   );
 }
 
-const channelNames: Record<string, string> = { x: 'X', facebook: 'Facebook', instagram: 'Instagram', email: 'Email', webchat: 'Web chat', webform: 'Web form', phone: 'Phone', feed: 'Feed', api: 'API', import: 'Import' };
+const channelNames: Record<string, string> = { x: 'X', facebook: 'Facebook', instagram: 'Instagram', email: 'Email', webchat: 'Web chat', webform: 'Web form', phone: 'Phone', feed: 'Feed', api: 'API', import: 'Import', community: 'Community' };
 export const channelName = (kind: string) => channelNames[kind] ?? kind;
 
 export function ChannelIcon({ kind }: { kind: string }) {

@@ -25,6 +25,6 @@ export async function lockChannel(ex: Executor, brandId: string, id: string): Pr
   return ex.selectFrom('channels').selectAll().where('brand_id', '=', brandId).where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
-export async function updateChannel(ex: Executor, brandId: string, id: string, set: { name?: string; status?: string; status_detail?: string | null; credentials_enc?: string | null }): Promise<ChannelRow> {
+export async function updateChannel(ex: Executor, brandId: string, id: string, set: { name?: string; status?: string; status_detail?: string | null; credentials_enc?: string | null; settings?: string }): Promise<ChannelRow> {
   return ex.updateTable('channels').set(set).where('brand_id', '=', brandId).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }

@@ -8,6 +8,7 @@ import type { ChannelContext, InboundRequest } from './driver';
 import { getDriver } from './registry';
 import type { PollingService } from '../polling/poll.service';
 import { releaseParkedDeliveries } from '../deliver/paused-channel';
+import { CommunitySettings } from '../community/community.settings';
 import { findChannel, findChannelById, insertChannel, listChannels, lockChannel, updateChannel, type ChannelRow } from './channel.repository';
 
 
@@ -34,6 +35,8 @@ export interface ChannelUpdate {
   credentials?: Record<string, string | null> | undefined;
   /** Generic API channel: a new signing secret, shown once (the old one stops working at once). */
   rotateSecret?: boolean | undefined;
+  /** The community channel's settings (escalation hours, topics, limits), merged over the current ones and validated. */
+  settings?: Record<string, unknown> | undefined;
 }
 
 export class ChannelService {
@@ -63,10 +66,14 @@ export class ChannelService {
       secret = randomToken(32);
       credentials.secret = secret;
     }
+    const settings = input.kind === 'community' ? checkCommunitySettings(input.settings ?? {}) : input.settings ?? {};
     return transact(this.db, async (uow) => {
+      if (input.kind === 'community' && await uow.tx.selectFrom('channels').select('id').where('brand_id', '=', actor.brandId).where('kind', '=', 'community').executeTakeFirst()) {
+        throw new EarshotError('EARSHOT_CONFLICT', 'this brand already has a community channel; change its settings instead', { field: 'body.kind' });
+      }
       const row = await insertChannel(uow.tx, {
         brand_id: actor.brandId, kind: input.kind, name: input.name,
-        credentials_enc: Object.keys(credentials).length ? this.box.seal(credentials) : null, settings: input.settings ?? {},
+        credentials_enc: Object.keys(credentials).length ? this.box.seal(credentials) : null, settings,
       });
       await this.polling?.schedule(uow.tx, row);
       uow.record({ brandId: actor.brandId, actorType: actor.type, actorId: actor.id, action: 'channel.created', subjectType: 'channel', subjectId: row.id, after: { kind: row.kind, name: row.name, credentialKeys: Object.keys(credentials).sort() }, at: this.clock.now() });
@@ -93,6 +100,14 @@ export class ChannelService {
       if (input.name !== undefined && input.name !== row.name) {
         set.name = input.name;
         audit('channel.renamed', { name: row.name }, { name: input.name });
+      }
+      if (input.settings !== undefined) {
+        if (row.kind !== 'community') throw new EarshotError('EARSHOT_VALIDATION', 'only the community channel\'s settings can be changed here', { field: 'body.settings' });
+        const next = checkCommunitySettings({ ...row.settings, ...input.settings });
+        if (JSON.stringify(next) !== JSON.stringify(row.settings)) {
+          set.settings = JSON.stringify(next);
+          audit('channel.settings_changed', { settings: row.settings }, { settings: next });
+        }
       }
       const resuming = input.status === 'active' && row.status !== 'active';
       if (input.status !== undefined && input.status !== row.status) {
@@ -163,4 +178,12 @@ export class ChannelService {
     this.#cache.set(id, { at: this.clock.now().getTime(), value });
     return value;
   }
+}
+
+/** A community channel's settings, parsed (defaults filled in) or refused with the field at fault. */
+function checkCommunitySettings(raw: Record<string, unknown>): Record<string, unknown> {
+  const r = CommunitySettings.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  throw new EarshotError('EARSHOT_VALIDATION', `settings.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, { field: `body.settings.${issue?.path.join('.') ?? ''}` });
 }

@@ -6,11 +6,12 @@ import { importDriver } from './api/import.driver';
 import { emailDriver } from './email/email.driver';
 import { feedDriver } from './feed/feed.driver';
 import { siteChannelDrivers } from '../webchat/site-channels.driver';
+import { communityDriver } from '../community/community.driver';
 
 // One driver per provider kind: generic API and import, the social providers, email (IMAP/SMTP) and feeds.
 const drivers = new Map<ChannelKind, ChannelDriver>([['api', apiDriver], ['import', importDriver], ['email', emailDriver], ['feed', feedDriver]]);
 
-for (const d of [...providerDrivers, ...siteChannelDrivers]) drivers.set(d.kind, d);
+for (const d of [...providerDrivers, ...siteChannelDrivers, communityDriver]) drivers.set(d.kind, d);
 
 export function registerDriver(driver: ChannelDriver): void {
   drivers.set(driver.kind, driver);

@@ -1,7 +1,7 @@
 import type { DB, Kysely } from '@earshot/db';
 import { isEarshotError } from '@earshot/domain';
 import type { ChannelService } from '../channels/channel.service';
-import type { OutboundMessage } from '../channels/driver';
+import type { ChannelContext, OutboundMessage, SendResult } from '../channels/driver';
 import { getDriver } from '../channels/registry';
 import type { EventBus } from '../events/event-bus';
 import { JOB_DELIVER } from '../conversations/conversation.service';
@@ -38,7 +38,10 @@ function deliveredPartIdsOf(err: unknown): string[] {
  *   that reason for the agent to check rather than posted again;
  * - parts of a split reply that went out before a failure are passed back, and the retry continues after them.
  */
-export function deliverJob(deps: { db: Kysely<DB>; channels: ChannelService; bus: EventBus; clock: Clock }): JobDefinition {
+/** Channel kinds whose "provider" is Earshot itself: sending needs the database, not a driver (the community's staff answers). */
+export type LocalSender = (msg: OutboundMessage, ctx: ChannelContext) => Promise<SendResult>;
+
+export function deliverJob(deps: { db: Kysely<DB>; channels: ChannelService; bus: EventBus; clock: Clock; localSenders?: Partial<Record<string, LocalSender>> }): JobDefinition {
   const { db } = deps;
   async function mark(brandId: string, conversationId: string, messageId: string, set: { delivery_status: DeliveryStatus; delivery_error?: string | null; provider_message_id?: string | null }, audit?: { action: string; providerMessageIds?: string[] }) {
     await transact(db, async (uow) => {
@@ -70,7 +73,9 @@ export function deliverJob(deps: { db: Kysely<DB>; channels: ChannelService; bus
       }
       const { row, ctx } = await deps.channels.load(m.channel_id);
       const driver = getDriver(row.kind);
-      if (!driver.send) {
+      const local = deps.localSenders?.[row.kind];
+      const send = local ?? driver.send?.bind(driver);
+      if (!send) {
         // API and import channels have no provider to send to: the reply is recorded for integrations to read.
         await mark(m.brand_id, m.conversation_id, m.id, { delivery_status: 'sent', provider_message_id: null }, { action: 'message.delivered' });
         return;
@@ -118,7 +123,7 @@ export function deliverJob(deps: { db: Kysely<DB>; channels: ChannelService; bus
       };
       let providerIds: string[];
       try {
-        providerIds = (await driver.send(outbound, ctx)).providerMessageIds;
+        providerIds = (await send(outbound, ctx)).providerMessageIds;
       } catch (err) {
         return onSendError(err);
       }
