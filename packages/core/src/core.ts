@@ -35,6 +35,8 @@ import { retrainJob } from './triage/retrain.job';
 import type { TriageTrainer } from './triage/triage.types';
 import { systemClock, type Clock } from './shared/clock';
 import { WebhookService } from './webhooks/webhook.service';
+import { AnalyticsService } from './analytics/analytics.service';
+import { analyticsRollupJob, ROLLUP_DEBOUNCE_MS } from './analytics/rollup.job';
 import type { WebhookOptions } from './webhooks/webhook.options';
 
 /**
@@ -64,6 +66,12 @@ export interface CoreOptions {
   crossProcessEvents?: boolean;
   /** Outbound webhooks and the CRM hook: private targets, timeouts, retries (defaults are production's). */
   webhooks?: WebhookOptions;
+  /**
+   * Analytics rollups (ADR 0022): `live` (default true) keeps them current from the desk events and at
+   * worker start; `debounceMs` (default 2 s) is how long a catch-up waits to gather changes. Without
+   * `live` they move only when `analytics.catchUp` runs (tests that count jobs and batches).
+   */
+  analytics?: { live?: boolean; debounceMs?: number };
 }
 
 /** Every service, wired once. Apps (HTTP server, CLI, worker) build one Core and use its parts. */
@@ -93,6 +101,7 @@ export class Core {
   readonly transfers: TransferService;
   readonly triage: TriageService;
   readonly webhooks: WebhookService;
+  readonly analytics: AnalyticsService;
   #workers: Worker[] = [];
   #pollsSeeded = false;
 
@@ -123,6 +132,7 @@ export class Core {
     this.kb = new KbService(this.db, this.clock);
     this.triage = new TriageService(this.db, bus, this.clock, { retrainDebounceMs: this.#retrainDebounceMs(), wakeWorker: () => this.wakeWorkers() });
     this.webhooks = new WebhookService(this.db, bus, this.box, this.clock, () => this.wakeWorkers(), opts.webhooks);
+    this.analytics = new AnalyticsService(this.db, this.db, bus, this.clock, { live: opts.analytics?.live ?? true, debounceMs: opts.analytics?.debounceMs ?? ROLLUP_DEBOUNCE_MS });
   }
 
   #retrainDebounceMs(): number {
@@ -143,6 +153,7 @@ export class Core {
       callFollowUpJob({ bus: this.bus, clock: this.clock }),
       retrainJob({ db: this.db, bus: this.bus, clock: this.clock, trainer: this.opts.trainer ?? null, debounceMs: this.#retrainDebounceMs() }),
       ...this.webhooks.jobs(),
+      analyticsRollupJob(),
     ];
   }
 
@@ -154,6 +165,8 @@ export class Core {
     if (!this.#pollsSeeded) {
       this.#pollsSeeded = true;
       void this.polling.seedAll().then((n) => { if (n > 0) w.wake(); }, (err: unknown) => opts.onError?.(err));
+      // What a crash left un-rolled-up is caught up at start (the cursor is in the database).
+      void this.analytics.seedAll().then((n) => { if (n > 0) w.wake(); }, (err: unknown) => opts.onError?.(err));
     }
     return w;
   }
