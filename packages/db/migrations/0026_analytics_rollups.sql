@@ -90,3 +90,6 @@ create or replace function analytics_hist_add(a integer[], b integer[]) returns 
   select coalesce(array_agg(coalesce(x, 0) + coalesce(y, 0) order by n), '{}'::integer[])
   from unnest(a, b) with ordinality as t(x, y, n)
 $$;
+
+-- The export streams a brand's conversations opened in a range in (created_at, id) order, a page at a time.
+create index if not exists conversations_created_idx on conversations (brand_id, created_at, id);

@@ -11,6 +11,7 @@ import { emptyMetrics, type RollupMetrics } from './conversation-facts';
 import { allBrandIds } from './analytics.repository';
 import { backlog, breakdown, brandTimeZone, dayStart, negativeTerms, series, totals, type Interval, type Range } from './analytics.queries';
 import { catchUpBrand, enqueueRollups } from './rollup.job';
+import { exportLines, type ExportFormat, type ExportKind } from './export';
 
 /** One filter of a dashboard: a rollup dimension and its key. */
 export interface AnalyticsFilter { dim: AnalyticsDimension; key: string }
@@ -151,7 +152,7 @@ export class AnalyticsService {
     return { range: view(range), rows: await negativeTerms(this.read, actor.brandId, range, limit) };
   }
 
-  async backlog(actor: Actor, req: AnalyticsRequest): Promise<{ at: string; rows: Awaited<ReturnType<typeof backlog>> }> {
+  async backlog(actor: Actor, req: AnalyticsRequest): Promise<{ at: string; rows: { status: string; n: number; waiting: number; oldestWaitingSince: string | null; waitP50: number | null; waitP90: number | null }[] }> {
     const f = req.filter;
     if (f && !['channel', 'team', 'agent', 'visibility'].includes(f.dim)) throw new EarshotError('EARSHOT_VALIDATION', 'the backlog filters by channel, team, agent or visibility only', { field: `query.${f.dim}` });
     const now = this.clock.now();
@@ -159,7 +160,13 @@ export class AnalyticsService {
       channelId: f?.dim === 'channel' ? f.key : undefined, teamId: f?.dim === 'team' ? f.key : undefined,
       assigneeId: f?.dim === 'agent' ? f.key : undefined, visibility: f?.dim === 'visibility' ? (f.key as 'public' | 'private') : undefined,
     }, now);
-    return { at: now.toISOString(), rows };
+    return { at: now.toISOString(), rows: rows.map((r) => ({ ...r, oldestWaitingSince: r.oldestWaitingSince?.toISOString() ?? null })) };
+  }
+
+  /** Conversations or messages of conversations opened in the range, every filter applied, as lines (CSV or JSON lines). */
+  async export(actor: Actor, req: { from?: string | undefined; to?: string | undefined; filters: AnalyticsFilter[]; format: ExportFormat; kind: ExportKind }): Promise<AsyncGenerator<string>> {
+    const range = await this.range(actor, req);
+    return exportLines(this.read, actor.brandId, { from: range.from, to: range.to, filters: req.filters, format: req.format, kind: req.kind });
   }
 
   /** Runs the brand's catch-up now, to the end of its audit trail (tests, `earshot analytics catch-up`). */
