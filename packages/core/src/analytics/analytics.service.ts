@@ -74,7 +74,7 @@ export class AnalyticsService {
     const resolve = async (v: string, end: boolean): Promise<Date> => {
       if (DATE_ONLY.test(v)) {
         const d = new Date(`${v}T00:00:00Z`);
-        if (Number.isNaN(d.getTime())) throw new EarshotError('EARSHOT_ANALYTICS_RANGE', `not a date: ${v}`, { field: end ? 'query.to' : 'query.from' });
+        if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v) throw new EarshotError('EARSHOT_ANALYTICS_RANGE', `not a date: ${v}`, { field: end ? 'query.to' : 'query.from' });
         const day = end ? new Date(d.getTime() + DAY_MS).toISOString().slice(0, 10) : v;
         return dayStart(this.read, day, tz);
       }
