@@ -157,3 +157,16 @@ export async function allBrandIds(ex: Executor): Promise<string[]> {
   const r = await sql<{ id: string }>`select id from brands order by id`.execute(ex);
   return r.rows.map((b) => b.id);
 }
+
+/** A page of a brand's conversations in (created_at, id) order (conversations_created_idx). */
+export async function conversationPage(ex: Executor, brandId: string, after: { at: Date; id: string } | null, limit: number): Promise<{ id: string; created_at: Date }[]> {
+  const r = await sql<{ id: string; created_at: Date | string }>`
+    select id, created_at from conversations where brand_id = ${brandId} ${after ? sql`and (created_at, id) > (${after.at}, ${after.id}::uuid)` : sql``}
+    order by created_at, id limit ${limit}`.execute(ex);
+  return r.rows.map((x) => ({ id: x.id, created_at: date(x.created_at) }));
+}
+
+export async function latestSeq(ex: Executor, brandId: string): Promise<string> {
+  const r = await sql<{ seq: string | null }>`select max(seq)::text as seq from audit_events where brand_id = ${brandId}`.execute(ex);
+  return r.rows[0]?.seq ?? '0';
+}

@@ -8,9 +8,9 @@ import type { Clock } from '../shared/clock';
 import type { Actor } from '../shared/actor';
 import { transact } from '../shared/unit-of-work';
 import { emptyMetrics, type RollupMetrics } from './conversation-facts';
-import { allBrandIds } from './analytics.repository';
+import { allBrandIds, conversationPage, latestSeq, lockCursor, moveCursor } from './analytics.repository';
 import { backlog, breakdown, brandTimeZone, dayStart, negativeTerms, series, totals, type Interval, type Range } from './analytics.queries';
-import { catchUpBrand, enqueueRollups } from './rollup.job';
+import { catchUpBrand, enqueueRollups, refreshConversations } from './rollup.job';
 import { exportLines, type ExportFormat, type ExportKind } from './export';
 
 /** One filter of a dashboard: a rollup dimension and its key. */
@@ -177,6 +177,36 @@ export class AnalyticsService {
       total += r.changes;
       if (!r.more) return total;
     }
+  }
+
+  /**
+   * Recomputes every conversation of a brand from its raw rows, a page at a time in its own
+   * transaction (conversations_created_idx), then moves the cursor to where the audit trail was at the start
+   * (`earshot analytics rebuild`, the bench, a repair). Safe while the catch-up job runs: both lock the cursor.
+   */
+  async rebuild(brandId: string, onPage?: (done: number) => void, pageSize = 2000): Promise<number> {
+    let after: { at: Date; id: string } | null = null;
+    let done = 0;
+    // Changes from here on are caught up after the rebuild (recomputing a conversation twice is harmless).
+    const startSeq = await latestSeq(this.db, brandId);
+    for (;;) {
+      const page: { id: string; created_at: Date }[] = await transact(this.db, async (uow) => {
+        await lockCursor(uow.tx, brandId);
+        const rows = await conversationPage(uow.tx, brandId, after, pageSize);
+        await refreshConversations(uow, brandId, rows.map((r) => r.id));
+        return rows;
+      });
+      done += page.length;
+      onPage?.(done);
+      const last = page[page.length - 1];
+      if (!last || page.length < pageSize) break;
+      after = { at: last.created_at, id: last.id };
+    }
+    await transact(this.db, async (uow) => {
+      const cursor = await lockCursor(uow.tx, brandId);
+      if (BigInt(cursor) < BigInt(startSeq)) await moveCursor(uow.tx, brandId, startSeq);
+    });
+    return done;
   }
 
   /** Enqueues a catch-up of every brand (worker start). */
