@@ -37,6 +37,7 @@ import { systemClock, type Clock } from './shared/clock';
 import { WebhookService } from './webhooks/webhook.service';
 import { AnalyticsService } from './analytics/analytics.service';
 import { analyticsRollupJob, ROLLUP_DEBOUNCE_MS } from './analytics/rollup.job';
+import { ReplicaReader } from './analytics/read-source';
 import type { WebhookOptions } from './webhooks/webhook.options';
 
 /**
@@ -72,6 +73,8 @@ export interface CoreOptions {
    * `live` they move only when `analytics.catchUp` runs (tests that count jobs and batches).
    */
   analytics?: { live?: boolean; debounceMs?: number };
+  /** A streaming replica analytics and exports read from while it is up and at most `maxLagSeconds` (30) behind (ADR 0023). Closed with the core. */
+  replica?: { handle: DbHandle; maxLagSeconds?: number };
 }
 
 /** Every service, wired once. Apps (HTTP server, CLI, worker) build one Core and use its parts. */
@@ -132,7 +135,7 @@ export class Core {
     this.kb = new KbService(this.db, this.clock);
     this.triage = new TriageService(this.db, bus, this.clock, { retrainDebounceMs: this.#retrainDebounceMs(), wakeWorker: () => this.wakeWorkers() });
     this.webhooks = new WebhookService(this.db, bus, this.box, this.clock, () => this.wakeWorkers(), opts.webhooks);
-    this.analytics = new AnalyticsService(this.db, this.db, bus, this.clock, { live: opts.analytics?.live ?? true, debounceMs: opts.analytics?.debounceMs ?? ROLLUP_DEBOUNCE_MS });
+    this.analytics = new AnalyticsService(this.db, new ReplicaReader(this.db, opts.replica?.handle.db ?? null, opts.replica?.maxLagSeconds), bus, this.clock, { live: opts.analytics?.live ?? true, debounceMs: opts.analytics?.debounceMs ?? ROLLUP_DEBOUNCE_MS });
   }
 
   #retrainDebounceMs(): number {
@@ -179,6 +182,7 @@ export class Core {
     await Promise.all(this.#workers.map((w) => w.stop()));
     this.presence.close();
     await this.bus.close();
+    await this.opts.replica?.handle.close().catch(() => undefined);
     await this.handle.close();
   }
 }

@@ -56,3 +56,4 @@ export { isPublicAddress, parseTargetUrl, resolveTarget, type OutboundPolicy } f
 export { AnalyticsService, summarize, type AnalyticsFilter, type AnalyticsRequest, type MetricSummary } from './analytics/analytics.service';
 export { catchUpBrand, refreshConversations, JOB_ANALYTICS_ROLLUP } from './analytics/rollup.job';
 export { computeFacts, accumulate, dimensionKeys, emptyMetrics, isZero, COUNTER_COLUMNS, HIST_COLUMNS, type ConversationFacts, type FactsConversation, type FactsMessage, type RollupMetrics } from './analytics/conversation-facts';
+export { ReplicaReader, readSourceHeader, type ReadSource } from './analytics/read-source';

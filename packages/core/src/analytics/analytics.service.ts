@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '@earshot/db';
 import {
-  ANALYTICS_MAX_RANGE_DAYS, ANALYTICS_NONE, EarshotError, channelGroupOf, histPercentile, type AnalyticsDimension,
+  ANALYTICS_MAX_RANGE_DAYS, ANALYTICS_NONE, EarshotError, isEarshotError, channelGroupOf, histPercentile, type AnalyticsDimension,
 } from '@earshot/domain';
 import type { EventBus, DeskEvent } from '../events/event-bus';
 import type { Clock } from '../shared/clock';
@@ -10,8 +10,13 @@ import { transact } from '../shared/unit-of-work';
 import { emptyMetrics, type RollupMetrics } from './conversation-facts';
 import { allBrandIds, conversationPage, latestSeq, lockCursor, moveCursor } from './analytics.repository';
 import { backlog, breakdown, brandTimeZone, dayStart, negativeTerms, series, totals, type Interval, type Range } from './analytics.queries';
+import type { ReplicaReader} from './read-source';
+import { type ReadSource } from './read-source';
 import { catchUpBrand, enqueueRollups, refreshConversations } from './rollup.job';
 import { exportLines, type ExportFormat, type ExportKind } from './export';
+
+/** Told where a read went (the route puts it in a header). */
+export type Note = (s: ReadSource) => void;
 
 /** One filter of a dashboard: a rollup dimension and its key. */
 export interface AnalyticsFilter { dim: AnalyticsDimension; key: string }
@@ -63,20 +68,36 @@ export class AnalyticsService {
   #inFlight = new Set<string>();
   #again = new Set<string>();
 
-  /** `read` is the database analytics read from (a replica when one is configured); rollups are written on `db`. */
-  constructor(private readonly db: Kysely<DB>, private readonly read: Kysely<DB>, bus: EventBus, private readonly clock: Clock, private readonly opts: { live: boolean; debounceMs: number }) {
+  /** Rollups are written on `db`; dashboards and exports read where `reader` picks (a replica when one is configured and current). */
+  constructor(private readonly db: Kysely<DB>, private readonly reader: ReplicaReader, bus: EventBus, private readonly clock: Clock, private readonly opts: { live: boolean; debounceMs: number }) {
     if (opts.live) bus.subscribe((e) => this.#onEvent(e));
   }
 
-  async range(actor: Actor, req: AnalyticsRequest): Promise<Range> {
-    const tz = await brandTimeZone(this.read, actor.brandId);
+  /** Runs a read where the reader picks; a replica that fails mid-read is marked and the read runs again on the primary. */
+  async #run<T>(note: Note | undefined, fn: (db: Kysely<DB>) => Promise<T>): Promise<T> {
+    const pick = await this.reader.pick();
+    try {
+      const out = await fn(pick.db);
+      note?.(pick);
+      return out;
+    } catch (err) {
+      if (pick.source !== 'replica' || isEarshotError(err)) throw err;
+      this.reader.markFailed();
+      const out = await fn(this.reader.primary);
+      note?.({ source: 'primary', reason: 'replica_failed' });
+      return out;
+    }
+  }
+
+  async range(actor: Actor, req: AnalyticsRequest, db: Kysely<DB> = this.reader.primary): Promise<Range> {
+    const tz = await brandTimeZone(db, actor.brandId);
     const now = this.clock.now();
     const resolve = async (v: string, end: boolean): Promise<Date> => {
       if (DATE_ONLY.test(v)) {
         const d = new Date(`${v}T00:00:00Z`);
         if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v) throw new EarshotError('EARSHOT_ANALYTICS_RANGE', `not a date: ${v}`, { field: end ? 'query.to' : 'query.from' });
         const day = end ? new Date(d.getTime() + DAY_MS).toISOString().slice(0, 10) : v;
-        return dayStart(this.read, day, tz);
+        return dayStart(db, day, tz);
       }
       const d = new Date(v);
       if (Number.isNaN(d.getTime())) throw new EarshotError('EARSHOT_ANALYTICS_RANGE', `not a date or time: ${v}`, { field: end ? 'query.to' : 'query.from' });
@@ -93,80 +114,96 @@ export class AnalyticsService {
     return req.filter ? [req.filter.dim, req.filter.key] : ['all', ''];
   }
 
-  async overview(actor: Actor, req: AnalyticsRequest): Promise<{ range: { from: string; to: string; timeZone: string }; totals: MetricSummary }> {
-    const range = await this.range(actor, req);
-    const [dim, key] = this.#dimKey(req);
-    return { range: view(range), totals: summarize(await totals(this.read, actor.brandId, dim, key, range)) };
+  async overview(actor: Actor, req: AnalyticsRequest, note?: Note): Promise<{ range: { from: string; to: string; timeZone: string }; totals: MetricSummary }> {
+    return this.#run(note, async (db) => {
+      const range = await this.range(actor, req, db);
+      const [dim, key] = this.#dimKey(req);
+      return { range: view(range), totals: summarize(await totals(db, actor.brandId, dim, key, range)) };
+    });
   }
 
-  async timeseries(actor: Actor, req: AnalyticsRequest, interval: Interval): Promise<{ range: ReturnType<typeof view>; interval: Interval; points: ({ bucket: string } & MetricSummary)[] }> {
-    const range = await this.range(actor, req);
-    if (interval === 'hour' && range.to.getTime() - range.from.getTime() > 31 * DAY_MS) throw new EarshotError('EARSHOT_ANALYTICS_RANGE', 'hourly points cover at most 31 days', { field: 'query.interval' });
-    const [dim, key] = this.#dimKey(req);
-    const rows = await series(this.read, actor.brandId, dim, key, range, interval);
-    return { range: view(range), interval, points: rows.map((r) => ({ bucket: r.bucket, ...summarize(r.m) })) };
+  async timeseries(actor: Actor, req: AnalyticsRequest, interval: Interval, note?: Note): Promise<{ range: ReturnType<typeof view>; interval: Interval; points: ({ bucket: string } & MetricSummary)[] }> {
+    return this.#run(note, async (db) => {
+      const range = await this.range(actor, req, db);
+      if (interval === 'hour' && range.to.getTime() - range.from.getTime() > 31 * DAY_MS) throw new EarshotError('EARSHOT_ANALYTICS_RANGE', 'hourly points cover at most 31 days', { field: 'query.interval' });
+      const [dim, key] = this.#dimKey(req);
+      const rows = await series(db, actor.brandId, dim, key, range, interval);
+      return { range: view(range), interval, points: rows.map((r) => ({ bucket: r.bucket, ...summarize(r.m) })) };
+    });
   }
 
-  async breakdown(actor: Actor, req: AnalyticsRequest, by: AnalyticsDimension): Promise<{ range: ReturnType<typeof view>; by: AnalyticsDimension; rows: ({ key: string } & MetricSummary)[] }> {
-    if (req.filter) throw new EarshotError('EARSHOT_VALIDATION', 'a breakdown takes no filter: it is the filter\'s dimension split by key', { field: 'query' });
-    const range = await this.range(actor, req);
-    const rows = await breakdown(this.read, actor.brandId, by, range);
-    return { range: view(range), by, rows: rows.map((r) => ({ key: r.key, ...summarize(r.m) })).sort((a, b) => b.conversations - a.conversations || (a.key < b.key ? -1 : 1)) };
+  async breakdown(actor: Actor, req: AnalyticsRequest, by: AnalyticsDimension, note?: Note): Promise<{ range: ReturnType<typeof view>; by: AnalyticsDimension; rows: ({ key: string } & MetricSummary)[] }> {
+    return this.#run(note, async (db) => {
+      if (req.filter) throw new EarshotError('EARSHOT_VALIDATION', 'a breakdown takes no filter: it is the filter\'s dimension split by key', { field: 'query' });
+      const range = await this.range(actor, req, db);
+      const rows = await breakdown(db, actor.brandId, by, range);
+      return { range: view(range), by, rows: rows.map((r) => ({ key: r.key, ...summarize(r.m) })).sort((a, b) => b.conversations - a.conversations || (a.key < b.key ? -1 : 1)) };
+    });
   }
 
   /** Channel fairness: response times by channel kind, social vs direct, public vs private, side by side. */
-  async fairness(actor: Actor, req: AnalyticsRequest): Promise<{ range: ReturnType<typeof view>; byChannelKind: ({ key: string } & MetricSummary)[]; byGroup: ({ key: string } & MetricSummary)[]; byVisibility: ({ key: string } & MetricSummary)[] }> {
-    if (req.filter) throw new EarshotError('EARSHOT_VALIDATION', 'channel fairness compares channels: it takes no filter', { field: 'query' });
-    const range = await this.range(actor, req);
-    const [kinds, vis] = await Promise.all([breakdown(this.read, actor.brandId, 'channel_kind', range), breakdown(this.read, actor.brandId, 'visibility', range)]);
-    const groups = new Map<string, RollupMetrics>();
-    for (const k of kinds) {
-      const g = channelGroupOf(k.key);
-      groups.set(g, addMetrics(groups.get(g) ?? emptyMetrics(), k.m));
-    }
-    return {
-      range: view(range),
-      byChannelKind: kinds.map((k) => ({ key: k.key, ...summarize(k.m) })),
-      byGroup: ['social', 'direct'].map((g) => ({ key: g, ...summarize(groups.get(g) ?? emptyMetrics()) })),
-      byVisibility: ['public', 'private'].map((v) => ({ key: v, ...summarize(vis.find((x) => x.key === v)?.m ?? emptyMetrics()) })),
-    };
+  async fairness(actor: Actor, req: AnalyticsRequest, note?: Note): Promise<{ range: ReturnType<typeof view>; byChannelKind: ({ key: string } & MetricSummary)[]; byGroup: ({ key: string } & MetricSummary)[]; byVisibility: ({ key: string } & MetricSummary)[] }> {
+    return this.#run(note, async (db) => {
+      if (req.filter) throw new EarshotError('EARSHOT_VALIDATION', 'channel fairness compares channels: it takes no filter', { field: 'query' });
+      const range = await this.range(actor, req, db);
+      const [kinds, vis] = await Promise.all([breakdown(db, actor.brandId, 'channel_kind', range), breakdown(db, actor.brandId, 'visibility', range)]);
+      const groups = new Map<string, RollupMetrics>();
+      for (const k of kinds) {
+        const g = channelGroupOf(k.key);
+        groups.set(g, addMetrics(groups.get(g) ?? emptyMetrics(), k.m));
+      }
+      return {
+        range: view(range),
+        byChannelKind: kinds.map((k) => ({ key: k.key, ...summarize(k.m) })),
+        byGroup: ['social', 'direct'].map((g) => ({ key: g, ...summarize(groups.get(g) ?? emptyMetrics()) })),
+        byVisibility: ['public', 'private'].map((v) => ({ key: v, ...summarize(vis.find((x) => x.key === v)?.m ?? emptyMetrics()) })),
+      };
+    });
   }
 
   /** Topics over the range with their change against the range of the same length just before. */
-  async topics(actor: Actor, req: AnalyticsRequest): Promise<{ range: ReturnType<typeof view>; rows: { topic: string; conversations: number; previous: number; change: number | null; negative: number }[] }> {
-    if (req.filter) throw new EarshotError('EARSHOT_VALIDATION', 'topics take no filter', { field: 'query' });
-    const range = await this.range(actor, req);
-    const prev: Range = { from: new Date(range.from.getTime() - (range.to.getTime() - range.from.getTime())), to: range.from, tz: range.tz };
-    const [now, before] = await Promise.all([breakdown(this.read, actor.brandId, 'topic', range), breakdown(this.read, actor.brandId, 'topic', prev)]);
-    const old = new Map(before.map((b) => [b.key, b.m.conversations]));
-    const rows = now.filter((r) => r.key !== ANALYTICS_NONE && r.m.conversations > 0).map((r) => {
-      const previous = old.get(r.key) ?? 0;
-      return { topic: r.key, conversations: r.m.conversations, previous, change: previous > 0 ? Math.round((1000 * (r.m.conversations - previous)) / previous) / 10 : null, negative: r.m.negative };
-    }).sort((a, b) => b.conversations - a.conversations || (a.topic < b.topic ? -1 : 1));
-    return { range: view(range), rows };
+  async topics(actor: Actor, req: AnalyticsRequest, note?: Note): Promise<{ range: ReturnType<typeof view>; rows: { topic: string; conversations: number; previous: number; change: number | null; negative: number }[] }> {
+    return this.#run(note, async (db) => {
+      if (req.filter) throw new EarshotError('EARSHOT_VALIDATION', 'topics take no filter', { field: 'query' });
+      const range = await this.range(actor, req, db);
+      const prev: Range = { from: new Date(range.from.getTime() - (range.to.getTime() - range.from.getTime())), to: range.from, tz: range.tz };
+      const [now, before] = await Promise.all([breakdown(db, actor.brandId, 'topic', range), breakdown(db, actor.brandId, 'topic', prev)]);
+      const old = new Map(before.map((b) => [b.key, b.m.conversations]));
+      const rows = now.filter((r) => r.key !== ANALYTICS_NONE && r.m.conversations > 0).map((r) => {
+        const previous = old.get(r.key) ?? 0;
+        return { topic: r.key, conversations: r.m.conversations, previous, change: previous > 0 ? Math.round((1000 * (r.m.conversations - previous)) / previous) / 10 : null, negative: r.m.negative };
+      }).sort((a, b) => b.conversations - a.conversations || (a.topic < b.topic ? -1 : 1));
+      return { range: view(range), rows };
+    });
   }
 
-  async negativeTerms(actor: Actor, req: AnalyticsRequest, limit: number): Promise<{ range: ReturnType<typeof view>; rows: { term: string; conversations: number }[] }> {
-    if (req.filter) throw new EarshotError('EARSHOT_VALIDATION', 'negative words take no filter', { field: 'query' });
-    const range = await this.range(actor, req);
-    return { range: view(range), rows: await negativeTerms(this.read, actor.brandId, range, limit) };
+  async negativeTerms(actor: Actor, req: AnalyticsRequest, limit: number, note?: Note): Promise<{ range: ReturnType<typeof view>; rows: { term: string; conversations: number }[] }> {
+    return this.#run(note, async (db) => {
+      if (req.filter) throw new EarshotError('EARSHOT_VALIDATION', 'negative words take no filter', { field: 'query' });
+      const range = await this.range(actor, req, db);
+      return { range: view(range), rows: await negativeTerms(db, actor.brandId, range, limit) };
+    });
   }
 
-  async backlog(actor: Actor, req: AnalyticsRequest): Promise<{ at: string; rows: { status: string; n: number; waiting: number; oldestWaitingSince: string | null; waitP50: number | null; waitP90: number | null }[] }> {
-    const f = req.filter;
-    if (f && !['channel', 'team', 'agent', 'visibility'].includes(f.dim)) throw new EarshotError('EARSHOT_VALIDATION', 'the backlog filters by channel, team, agent or visibility only', { field: `query.${f.dim}` });
-    const now = this.clock.now();
-    const rows = await backlog(this.read, actor.brandId, {
-      channelId: f?.dim === 'channel' ? f.key : undefined, teamId: f?.dim === 'team' ? f.key : undefined,
-      assigneeId: f?.dim === 'agent' ? f.key : undefined, visibility: f?.dim === 'visibility' ? (f.key as 'public' | 'private') : undefined,
-    }, now);
-    return { at: now.toISOString(), rows: rows.map((r) => ({ ...r, oldestWaitingSince: r.oldestWaitingSince?.toISOString() ?? null })) };
+  async backlog(actor: Actor, req: AnalyticsRequest, note?: Note): Promise<{ at: string; rows: { status: string; n: number; waiting: number; oldestWaitingSince: string | null; waitP50: number | null; waitP90: number | null }[] }> {
+    return this.#run(note, async (db) => {
+      const f = req.filter;
+      if (f && !['channel', 'team', 'agent', 'visibility'].includes(f.dim)) throw new EarshotError('EARSHOT_VALIDATION', 'the backlog filters by channel, team, agent or visibility only', { field: `query.${f.dim}` });
+      const now = this.clock.now();
+      const rows = await backlog(db, actor.brandId, {
+        channelId: f?.dim === 'channel' ? f.key : undefined, teamId: f?.dim === 'team' ? f.key : undefined,
+        assigneeId: f?.dim === 'agent' ? f.key : undefined, visibility: f?.dim === 'visibility' ? (f.key as 'public' | 'private') : undefined,
+      }, now);
+      return { at: now.toISOString(), rows: rows.map((r) => ({ ...r, oldestWaitingSince: r.oldestWaitingSince?.toISOString() ?? null })) };
+    });
   }
 
   /** Conversations or messages of conversations opened in the range, every filter applied, as lines (CSV or JSON lines). */
-  async export(actor: Actor, req: { from?: string | undefined; to?: string | undefined; filters: AnalyticsFilter[]; format: ExportFormat; kind: ExportKind }): Promise<AsyncGenerator<string>> {
-    const range = await this.range(actor, req);
-    return exportLines(this.read, actor.brandId, { from: range.from, to: range.to, filters: req.filters, format: req.format, kind: req.kind });
+  async export(actor: Actor, req: { from?: string | undefined; to?: string | undefined; filters: AnalyticsFilter[]; format: ExportFormat; kind: ExportKind }, note?: Note): Promise<AsyncGenerator<string>> {
+    return this.#run(note, async (db) => {
+      const range = await this.range(actor, req, db);
+      return exportLines(db, actor.brandId, { from: range.from, to: range.to, filters: req.filters, format: req.format, kind: req.kind });
+    });
   }
 
   /** Runs the brand's catch-up now, to the end of its audit trail (tests, `earshot analytics catch-up`). */
