@@ -6,10 +6,11 @@ export const TEST_SECRET_KEY = 'test-secret-key-0123456789abcdef-0123456789';
 
 export interface TestCore { core: Core; db: TestDb; drop(): Promise<void> }
 
-export async function createTestCore(kind: DbKind, opts: { clock?: Clock; classifier?: MessageClassifier | null; webhooks?: WebhookOptions } = {}): Promise<TestCore> {
+export async function createTestCore(kind: DbKind, opts: { clock?: Clock; classifier?: MessageClassifier | null; webhooks?: WebhookOptions; analytics?: { live?: boolean; debounceMs?: number } } = {}): Promise<TestCore> {
   const db = await createTestDb(kind);
   // Test receivers listen on 127.0.0.1: tests allow private webhook and CRM targets unless they say otherwise.
-  const core = await Core.create({ handle: db.handle, secretKey: TEST_SECRET_KEY, ...opts, webhooks: { allowPrivate: true, ...opts.webhooks } });
+  // Analytics catch-ups are off unless a test asks (they would add jobs and batches to tests that count them).
+  const core = await Core.create({ handle: db.handle, secretKey: TEST_SECRET_KEY, ...opts, webhooks: { allowPrivate: true, ...opts.webhooks }, analytics: { live: false, ...opts.analytics } });
   return { core, db, async drop() { await core.bus.close(); await db.drop(); } };
 }
 

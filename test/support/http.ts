@@ -1,13 +1,13 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { DbKind } from '@earshot/db';
-import type { Clock, WebhookOptions } from '@earshot/core';
+import type { Clock, MessageClassifier, WebhookOptions } from '@earshot/core';
 import { buildApp } from '../../apps/server/src/http/app';
 import { createTestCore, type TestCore } from './core';
 
 export interface TestApp extends TestCore { app: FastifyInstance }
 
-export async function createTestApp(kind: DbKind, opts: { loginRateLimit?: number; bodyLimit?: number; webhooks?: WebhookOptions; clock?: Clock } = {}): Promise<TestApp> {
-  const t = await createTestCore(kind, { ...(opts.webhooks ? { webhooks: opts.webhooks } : {}), ...(opts.clock ? { clock: opts.clock } : {}) });
+export async function createTestApp(kind: DbKind, opts: { loginRateLimit?: number; bodyLimit?: number; webhooks?: WebhookOptions; clock?: Clock; classifier?: MessageClassifier } = {}): Promise<TestApp> {
+  const t = await createTestCore(kind, { ...(opts.webhooks ? { webhooks: opts.webhooks } : {}), ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.classifier ? { classifier: opts.classifier } : {}) });
   const app = await buildApp({ core: t.core, webDist: null, loginRateLimit: opts.loginRateLimit ?? 10_000, ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}) });
   await app.ready();
   return { ...t, app, async drop() { await app.close(); await t.drop(); } };

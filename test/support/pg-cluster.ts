@@ -56,18 +56,21 @@ async function pg(bin: string, args: string[]): Promise<string> {
   }
 }
 
-export async function startPgCluster(port: number): Promise<PgCluster> {
-  requireTools();
+function tempDataDir(): string {
   const dataDir = mkdtempSync(join(tmpdir(), 'earshot-pgcluster-'));
   if (isRoot()) {
     const u = osUser('postgres');
     chownSync(dataDir, u.uid, u.gid);
   }
+  return dataDir;
+}
+
+function clusterAt(dataDir: string, port: number): PgCluster {
   const logFile = join(dataDir, 'server.log');
   let running = false;
   // The server log and socket live beside the data folder's files; initdb wants an empty folder.
   const pgdata = join(dataDir, 'data');
-  const cluster: PgCluster = {
+  return {
     port, dataDir: pgdata,
     url: (db = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${db}`,
     async stop(mode) {
@@ -86,12 +89,36 @@ export async function startPgCluster(port: number): Promise<PgCluster> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export async function startPgCluster(port: number): Promise<PgCluster> {
+  requireTools();
+  const dataDir = tempDataDir();
+  const cluster = clusterAt(dataDir, port);
   try {
-    await pg('initdb', ['-D', pgdata, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync']);
+    await pg('initdb', ['-D', cluster.dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync']);
     await cluster.start();
   } catch (err) {
     await cluster.destroy();
     throw err;
   }
   return cluster;
+}
+
+/**
+ * A streaming replica of `primary` (pg_basebackup -R: standby.signal and primary_conninfo), hot
+ * standby on its own port. initdb's default pg_hba lets local replication connections in (trust).
+ */
+export async function startPgReplica(primary: PgCluster, port: number): Promise<PgCluster> {
+  requireTools();
+  const dataDir = tempDataDir();
+  const replica = clusterAt(dataDir, port);
+  try {
+    await pg('pg_basebackup', ['-D', replica.dataDir, '-R', '-X', 'stream', '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '--no-sync']);
+    await replica.start();
+  } catch (err) {
+    await replica.destroy();
+    throw err;
+  }
+  return replica;
 }

@@ -11,6 +11,8 @@ const Env = z.object({
   PORT: z.coerce.number().int().min(0, 'PORT must be 0..65535').max(65535, 'PORT must be 0..65535').default(3000),
   HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://').optional(),
+  DATABASE_REPLICA_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_REPLICA_URL must start with postgres:// or postgresql://').optional(),
+  EARSHOT_REPLICA_MAX_LAG_S: z.coerce.number().int('EARSHOT_REPLICA_MAX_LAG_S must be whole seconds').min(0).max(86_400, 'EARSHOT_REPLICA_MAX_LAG_S must be 0..86400').default(30),
   EARSHOT_DATA_DIR: z.string().min(1).default('.earshot'),
   EARSHOT_SECRET_KEY: z.string().min(32, 'EARSHOT_SECRET_KEY must be at least 32 characters (e.g. `openssl rand -base64 48`)').optional(),
   EARSHOT_ADMIN_EMAIL: z.email('EARSHOT_ADMIN_EMAIL must be an email address').optional(),
@@ -30,6 +32,10 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** A streaming replica of DATABASE_URL that analytics and exports read from (ADR 0023). */
+  replicaUrl: string | undefined;
+  /** Further behind than this, the replica is skipped (reads go to the primary). */
+  replicaMaxLagS: number;
   dataDir: string;
   dbDir: string;
   secretKey: string;
@@ -59,11 +65,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if ((e.EARSHOT_ADMIN_EMAIL === undefined) !== (e.EARSHOT_ADMIN_PASSWORD === undefined)) {
     throw new ConfigError('Earshot cannot start: set both EARSHOT_ADMIN_EMAIL and EARSHOT_ADMIN_PASSWORD, or neither.');
   }
+  if (e.DATABASE_REPLICA_URL && !e.DATABASE_URL) throw new ConfigError('Earshot cannot start: DATABASE_REPLICA_URL needs DATABASE_URL (the embedded database has no replicas).');
   const dataDir = resolve(e.EARSHOT_DATA_DIR);
   const { key, generated } = e.EARSHOT_SECRET_KEY ? { key: e.EARSHOT_SECRET_KEY, generated: false } : localSecretKey(dataDir);
   const truthy = (v: string | undefined) => v === '1' || v === 'true';
   return {
-    port: e.PORT, host: e.HOST, databaseUrl: e.DATABASE_URL, dataDir, dbDir: join(dataDir, 'db'),
+    port: e.PORT, host: e.HOST, databaseUrl: e.DATABASE_URL, replicaUrl: e.DATABASE_REPLICA_URL, replicaMaxLagS: e.EARSHOT_REPLICA_MAX_LAG_S, dataDir, dbDir: join(dataDir, 'db'),
     secretKey: key, secretKeyGenerated: generated, adminEmail: e.EARSHOT_ADMIN_EMAIL, adminPassword: e.EARSHOT_ADMIN_PASSWORD,
     demo: e.EARSHOT_DEMO === undefined ? true : truthy(e.EARSHOT_DEMO),
     logLevel: e.EARSHOT_LOG_LEVEL, cookieSecure: truthy(e.EARSHOT_COOKIE_SECURE),

@@ -17,7 +17,10 @@ export async function openRuntime(config: Config, opts: { quiet?: boolean; class
   const applied = await migrate(handle, (_m, i, total) => bar?.update(i + 1, total));
   if (applied.length) bar?.done(`Applied ${applied.length} migration(s).`);
   const classifier = opts.classifier === undefined ? await loadClassifier() : opts.classifier;
-  const core = await Core.create({ handle, secretKey: config.secretKey, classifier, trainer: createTrainer(), crossProcessEvents: true, webhooks: { allowPrivate: config.webhookAllowPrivate } });
+  // The replica pool opens lazily: a replica that is down at start only sends analytics to the primary.
+  const replica = config.replicaUrl ? { handle: await openDatabase({ url: config.replicaUrl, poolSize: 4, failFast: false }), maxLagSeconds: config.replicaMaxLagS } : undefined;
+  if (config.replicaUrl) say(`Analytics read from the replica ${redactUrl(config.replicaUrl)} while it is at most ${config.replicaMaxLagS} s behind.`);
+  const core = await Core.create({ handle, secretKey: config.secretKey, classifier, trainer: createTrainer(), crossProcessEvents: true, webhooks: { allowPrivate: config.webhookAllowPrivate }, ...(replica ? { replica } : {}) });
   return { handle, core, config };
 }
 

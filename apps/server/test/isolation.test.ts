@@ -44,6 +44,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     await t.core.conversations.assign({ ...actorA, userId: a.adminId }, conv.id, null);
     await t.core.webhooks.requestFanout(a.brandId);
     await t.core.worker().drain();
+    await t.core.analytics.catchUp(a.brandId); // A's rollups exist: B's analytics must not count them
     const delivery = await t.core.db.selectFrom('webhook_deliveries').select('id').where('subscription_id', '=', hook.subscription.id).limit(1).executeTakeFirstOrThrow();
     Object.assign(ids, { webhook: hook.subscription.id, webhookDelivery: delivery.id, webhookSecret: hook.secret });
     Object.assign(ids, { incident: incident[0]?.id ?? '', identity: identity.id, inbound: inbound.id, triageModel: model.id, canned: canned.id, id: conv.id, conversation: conv.id, contact: conv.contact_id, messageId: note.id, user: a.agentId, team: team.id, token: token.id, channel: a.apiChannelId });
@@ -105,6 +106,14 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     'PUT /api/v1/business-hours': { body: { hours: { timeZone: 'Europe/Berlin', alwaysOpen: true } } },
     'GET /api/v1/reports/sla-compliance': {},
     'GET /api/v1/reports/response-times-by-channel': {},
+    'GET /api/v1/analytics/overview': {},
+    'GET /api/v1/analytics/timeseries': {},
+    'GET /api/v1/analytics/breakdown': { query: '?by=agent' },
+    'GET /api/v1/analytics/fairness': {},
+    'GET /api/v1/analytics/topics': {},
+    'GET /api/v1/analytics/negative-words': {},
+    'GET /api/v1/analytics/backlog': {},
+    'GET /api/v1/analytics/export': { query: '?kind=messages&format=jsonl' },
     'POST /api/v1/conversations/:id/transfer': { params: { id: 'conversation' }, body: { teamId: '00000000-0000-4000-8000-000000000000', note: 'from beta' } },
     'POST /api/v1/conversations/:id/messages/:messageId/corrections': { params: { id: 'conversation', messageId: 'inbound' }, body: { label: 'sentiment', value: 'positive' } },
     'GET /api/v1/triage/models': {},

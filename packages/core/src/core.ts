@@ -42,6 +42,9 @@ import { retrainJob } from './triage/retrain.job';
 import type { TriageTrainer } from './triage/triage.types';
 import { systemClock, type Clock } from './shared/clock';
 import { WebhookService } from './webhooks/webhook.service';
+import { AnalyticsService } from './analytics/analytics.service';
+import { analyticsRollupJob, ROLLUP_DEBOUNCE_MS } from './analytics/rollup.job';
+import { ReplicaReader } from './analytics/read-source';
 import type { WebhookOptions } from './webhooks/webhook.options';
 
 /**
@@ -71,6 +74,14 @@ export interface CoreOptions {
   crossProcessEvents?: boolean;
   /** Outbound webhooks and the CRM hook: private targets, timeouts, retries (defaults are production's). */
   webhooks?: WebhookOptions;
+  /**
+   * Analytics rollups (ADR 0022): `live` (default true) keeps them current from the desk events and at
+   * worker start; `debounceMs` (default 2 s) is how long a catch-up waits to gather changes. Without
+   * `live` they move only when `analytics.catchUp` runs (tests that count jobs and batches).
+   */
+  analytics?: { live?: boolean; debounceMs?: number };
+  /** A streaming replica analytics and exports read from while it is up and at most `maxLagSeconds` (30) behind (ADR 0023). Closed with the core. */
+  replica?: { handle: DbHandle; maxLagSeconds?: number };
 }
 
 /** Every service, wired once. Apps (HTTP server, CLI, worker) build one Core and use its parts. */
@@ -104,6 +115,7 @@ export class Core {
   readonly triage: TriageService;
   readonly webhooks: WebhookService;
   readonly audit: AuditTrail;
+  readonly analytics: AnalyticsService;
   #workers: Worker[] = [];
   #pollsSeeded = false;
 
@@ -138,6 +150,7 @@ export class Core {
     this.communityDesk = new CommunityDeskService(this.db, this.clock, this.ingest, this.community);
     this.triage = new TriageService(this.db, bus, this.clock, { retrainDebounceMs: this.#retrainDebounceMs(), wakeWorker: () => this.wakeWorkers() });
     this.webhooks = new WebhookService(this.db, bus, this.box, this.clock, () => this.wakeWorkers(), opts.webhooks);
+    this.analytics = new AnalyticsService(this.db, new ReplicaReader(this.db, opts.replica?.handle.db ?? null, opts.replica?.maxLagSeconds), bus, this.clock, { live: opts.analytics?.live ?? true, debounceMs: opts.analytics?.debounceMs ?? ROLLUP_DEBOUNCE_MS });
   }
 
   #retrainDebounceMs(): number {
@@ -160,6 +173,7 @@ export class Core {
       callFollowUpJob({ bus: this.bus, clock: this.clock }),
       retrainJob({ db: this.db, bus: this.bus, clock: this.clock, trainer: this.opts.trainer ?? null, debounceMs: this.#retrainDebounceMs() }),
       ...this.webhooks.jobs(),
+      analyticsRollupJob(),
     ];
   }
 
@@ -171,6 +185,8 @@ export class Core {
     if (!this.#pollsSeeded) {
       this.#pollsSeeded = true;
       void this.polling.seedAll().then((n) => { if (n > 0) w.wake(); }, (err: unknown) => opts.onError?.(err));
+      // What a crash left un-rolled-up is caught up at start (the cursor is in the database).
+      void this.analytics.seedAll().then((n) => { if (n > 0) w.wake(); }, (err: unknown) => opts.onError?.(err));
     }
     return w;
   }
@@ -193,6 +209,7 @@ export class Core {
     await Promise.all(this.#workers.map((w) => w.stop()));
     this.presence.close();
     await this.bus.close();
+    await this.opts.replica?.handle.close().catch(() => undefined);
     await this.handle.close();
   }
 }

@@ -60,3 +60,7 @@ export { WebhookService } from './webhooks/webhook.service';
 export { JOB_WEBHOOK_DELIVER, JOB_WEBHOOK_FANOUT, defaultRetryDelayMs, type WebhookOptions } from './webhooks/webhook.options';
 export { signWebhook, verifyWebhookSignature, newWebhookSecret, type SignatureCheck } from './webhooks/webhook.signature';
 export { isPublicAddress, parseTargetUrl, resolveTarget, type OutboundPolicy } from './webhooks/outbound-http';
+export { AnalyticsService, summarize, type AnalyticsFilter, type AnalyticsRequest, type MetricSummary } from './analytics/analytics.service';
+export { catchUpBrand, refreshConversations, JOB_ANALYTICS_ROLLUP } from './analytics/rollup.job';
+export { computeFacts, accumulate, dimensionKeys, emptyMetrics, isZero, COUNTER_COLUMNS, HIST_COLUMNS, type ConversationFacts, type FactsConversation, type FactsMessage, type RollupMetrics } from './analytics/conversation-facts';
+export { ReplicaReader, readSourceHeader, type ReadSource } from './analytics/read-source';

@@ -27,13 +27,15 @@ export interface OpenOptions {
   poolSize?: number;
   /** Embedded database only: analyze changed tables in the background (default on; see auto-analyze.ts). */
   autoAnalyze?: boolean;
+  /** Server only: connect once at open and fail with a clear error when unreachable (default true; a read replica opens without). */
+  failFast?: boolean;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
-  return opts.url ? openServer(opts.url, opts.poolSize ?? 10) : openEmbedded(opts.dataDir ?? 'memory://', opts.autoAnalyze ?? true);
+  return opts.url ? openServer(opts.url, opts.poolSize ?? 10, opts.failFast ?? true) : openEmbedded(opts.dataDir ?? 'memory://', opts.autoAnalyze ?? true);
 }
 
-async function openServer(url: string, poolSize: number): Promise<DbHandle> {
+async function openServer(url: string, poolSize: number, failFast: boolean): Promise<DbHandle> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 });
   // A dropped connection must not crash the process; the pool replaces it on next use.
   pool.on('error', () => undefined);
@@ -42,8 +44,10 @@ async function openServer(url: string, poolSize: number): Promise<DbHandle> {
   // process; with this listener the next statement fails instead, and the pool drops the client
   // when it is released (it is no longer queryable).
   pool.on('connect', (client) => { client.on('error', () => undefined); });
-  const client = await pool.connect(); // fail fast with a clear error when the server is unreachable
-  client.release();
+  if (failFast) {
+    const client = await pool.connect(); // fail fast with a clear error when the server is unreachable
+    client.release();
+  }
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'postgres',

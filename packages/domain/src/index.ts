@@ -5,6 +5,7 @@ export * from './api/views';
 export * from './api/kb';
 export * from './api/desk-settings';
 export * from './api/webhooks';
+export * from './analytics';
 export * from './routing';
 export * from './assignment';
 export * from './sla';

@@ -31,6 +31,8 @@ export const JobPayloads = {
   'sla.evaluate': z.object({ conversationId: uuid, dueAt: z.string().optional() }),
   /** An unanswered community question goes to the queue when its brand's hours are up. */
   'community.escalate': z.object({ brandId: uuid, questionId: uuid }),
+  /** A brand's analytics rollups catch up with its audit trail. */
+  'analytics.rollup': z.object({ brandId: uuid }),
 } as const;
 
 export type JobName = keyof typeof JobPayloads;

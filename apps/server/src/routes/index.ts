@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { adminRoutes } from './admin.routes';
+import { analyticsRoutes } from './analytics.routes';
 import { auditRoutes } from './audit.routes';
 import { channelRoutes } from './channels.routes';
 import { webchatRoutes } from './webchat.routes';
@@ -21,7 +22,7 @@ import { triageRoutes } from './triage.routes';
 import { webhookRoutes } from './webhooks.routes';
 
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, channelRoutes, webchatRoutes, auditRoutes, eventRoutes, deskRoutes, routingRoutes, triageRoutes, mentionRoutes, incidentRoutes, kbRoutes, webhookRoutes, communityRoutes, communityPages]) {
+  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, channelRoutes, webchatRoutes, auditRoutes, eventRoutes, deskRoutes, routingRoutes, triageRoutes, mentionRoutes, incidentRoutes, kbRoutes, webhookRoutes, communityRoutes, communityPages, analyticsRoutes]) {
     await routes(app, deps);
   }
 }
