@@ -15,8 +15,8 @@ let b: SeededBrand;
 const sessions = new Map<RoleName, Session>();
 const ids: Record<string, string> = {};
 
-// The permission each route checks; null = any signed-in caller.
-const requires: Record<string, { perm: Permission | null; params?: Record<string, string>; body?: unknown; query?: string }> = {
+// The permission each route checks; null = any signed-in caller; 'operator' = an operator of the installation (no role is one).
+const requires: Record<string, { perm: Permission | null | 'operator'; params?: Record<string, string>; body?: unknown; query?: string }> = {
   'GET /api/v1/me': { perm: null },
   'GET /api/v1/conversations': { perm: 'conversation:read' },
   'GET /api/v1/conversations/:id': { perm: 'conversation:read', params: { id: 'conversation' } },
@@ -99,10 +99,15 @@ const requires: Record<string, { perm: Permission | null; params?: Record<string
   'POST /api/v1/webhooks/:id/rotate-secret': { perm: 'webhook:manage', params: { id: 'webhook' } },
   'GET /api/v1/webhooks/:id/deliveries': { perm: 'webhook:manage', params: { id: 'webhook' } },
   'POST /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver': { perm: 'webhook:manage', params: { id: 'webhook', deliveryId: 'webhookDelivery' } },
+  'GET /api/v1/me/brands': { perm: null },
+  'GET /api/v1/brand': { perm: 'brand:manage' },
+  'PATCH /api/v1/brand': { perm: 'brand:manage', body: { name: 'Brand roles' } },
+  'GET /api/v1/brands': { perm: 'operator' },
+  'POST /api/v1/brands': { perm: 'operator', body: { slug: 'roles-new', name: 'New brand', admin: { email: 'lead@roles-new.test', name: 'Lead', password: 'correct horse battery staple' } } },
 };
-// Not walked: the event stream never ends (its permission is checked in isolation.test.ts) and
-// sign-out ends the session the walk uses (checked in errors.test.ts).
-const skipped = new Set(['GET /api/v1/events', 'POST /api/v1/auth/logout']);
+// Not walked: the event stream never ends (its permission is checked in isolation.test.ts), and
+// sign-out and switching brands end the session the walk uses (checked in errors.test.ts and isolation.test.ts).
+const skipped = new Set(['GET /api/v1/events', 'POST /api/v1/auth/logout', 'POST /api/v1/auth/switch-brand']);
 
 beforeAll(async () => {
   t = await createTestApp('pglite');
@@ -177,7 +182,7 @@ it('lets each role do exactly what its permissions allow, on every route', async
       const res = await call(r.method, url, plan.body === undefined ? undefined : await bodyFor(url, plan.body));
       const code = res.statusCode === 403 ? res.json<{ error: { code: string } }>().error.code : 'ok';
       outcomes.push(`${role} ${key} → ${code === 'EARSHOT_FORBIDDEN' ? 'forbidden' : 'allowed'}`);
-      expected.push(`${role} ${key} → ${plan.perm === null || roleCan(role, plan.perm) ? 'allowed' : 'forbidden'}`);
+      expected.push(`${role} ${key} → ${plan.perm === null || (plan.perm !== 'operator' && roleCan(role, plan.perm)) ? 'allowed' : 'forbidden'}`);
       expect(res.statusCode, `${role} ${key}`).toBeLessThan(500);
     }
   }
@@ -187,6 +192,35 @@ it('lets each role do exactly what its permissions allow, on every route', async
   expect(outcomes).toContain('agency_agent POST /api/v1/channels → forbidden');
   expect(outcomes).toContain('agency_agent POST /api/v1/tokens → forbidden');
   expect(outcomes).toContain('agency_agent PATCH /api/v1/users/:id → forbidden');
+});
+
+it('lets an operator — and only an operator — list and create brands; an API token never is one', async () => {
+  const body = { slug: 'roles-op', name: 'Operated', timezone: 'Europe/Paris', admin: { email: 'lead@roles-op.test', name: 'Lead', password: 'correct horse battery staple' } };
+  const adminSession = sessions.get('admin') ?? null;
+  expect((await as(t.app, adminSession)('POST', '/api/v1/brands', body)).statusCode).toBe(403);
+  await t.core.brands.setOperator(b.emails.viewer, true);
+  const op = await login(t.app, b.emails.viewer, b.password);
+  const me = (await as(t.app, op)('GET', '/api/v1/me')).json<{ user: { operator: boolean; role: string } }>();
+  expect(me.user).toMatchObject({ operator: true, role: 'viewer' });
+  const created = await as(t.app, op)('POST', '/api/v1/brands', body);
+  expect(created.statusCode).toBe(200);
+  expect(created.json()).toMatchObject({ brand: { slug: 'roles-op', timezone: 'Europe/Paris' }, admin: { email: 'lead@roles-op.test', created: true } });
+  const list = (await as(t.app, op)('GET', '/api/v1/brands')).json<{ items: { slug: string; admins: string[] }[] }>().items;
+  expect(list.find((x) => x.slug === 'roles-op')?.admins).toEqual(['lead@roles-op.test']);
+  // Still a viewer inside the brand: an operator's flag adds no brand permission.
+  expect((await as(t.app, op)('GET', '/api/v1/tokens')).statusCode).toBe(403);
+  // Bad input: the coded error names the field.
+  const bad = await as(t.app, op)('POST', '/api/v1/brands', { ...body, slug: 'Roles Op!', timezone: 'Mars/Olympus' });
+  expect(bad.statusCode).toBe(400);
+  expect(bad.json<{ error: { code: string; field: string } }>().error).toMatchObject({ code: 'EARSHOT_VALIDATION' });
+  const taken = await as(t.app, op)('POST', '/api/v1/brands', body);
+  expect(taken.json<{ error: { code: string; field: string } }>().error).toMatchObject({ code: 'EARSHOT_CONFLICT', field: 'body.slug' });
+  // A token of the operator's user is not an operator.
+  const token = await t.core.auth.createToken({ ...systemActor(b.brandId), userId: b.viewerId }, { name: 'op token', scopes: ['conversation:read'] });
+  const viaToken = await t.app.inject({ method: 'GET', url: '/api/v1/brands', headers: { authorization: `Bearer ${token.token}` } });
+  expect(viaToken.statusCode).toBe(403);
+  await t.core.brands.setOperator(b.emails.viewer, false);
+  expect((await as(t.app, op)('GET', '/api/v1/brands')).statusCode).toBe(403);
 });
 
 it('keeps a refused change unmade', async () => {

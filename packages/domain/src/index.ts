@@ -4,6 +4,7 @@ export * from './permissions';
 export * from './api/views';
 export * from './api/kb';
 export * from './api/desk-settings';
+export * from './api/brands';
 export * from './api/webhooks';
 export * from './routing';
 export * from './assignment';
