@@ -35,7 +35,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     const identity = await t.core.db.selectFrom('contact_identities').select('id').where('brand_id', '=', a.brandId).executeTakeFirstOrThrow();
     const model = await t.core.db.insertInto('triage_models').values({ brand_id: a.brandId, version: 'alpha-1', model: '{}', metrics: '{}', state: 'candidate' }).returning('id').executeTakeFirstOrThrow();
     const article = await t.core.kb.create({ ...actorA, userId: a.adminId }, { title: 'Alpha article secret', slug: 'alpha-article', body: 'alpha article body secret', status: 'published' });
-    Object.assign(ids, { article: article.id });
+    Object.assign(ids, { article: article.id, brand: a.brandId });
     await t.core.crmHook.set({ ...actorA, userId: a.adminId }, { url: 'http://127.0.0.1:9/alpha-crm', secret: 'alpha-crm-secret-0123456789' });
     // A webhook of A with one delivery (port 9 refuses: it waits for its retry).
     const hook = await t.core.webhooks.create({ ...actorA, userId: a.adminId }, { url: 'http://127.0.0.1:9/alpha-hook', events: ['conversation.assigned'], description: 'alpha hook secret' });
@@ -140,6 +140,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     'GET /api/v1/brand': {},
     'PATCH /api/v1/brand': { body: { name: 'Renamed by its own admin' } },
     'GET /api/v1/brands': {},
+    'POST /api/v1/brands/:id/members': { params: { id: 'brand' }, body: { email: 'admin@beta.test', name: 'Intruder', role: 'admin' } },
     'POST /api/v1/brands': { body: { slug: 'alpha', name: 'Stolen', admin: { email: 'admin@alpha.test', name: 'Hijack' } } },
   };
 

@@ -103,6 +103,7 @@ const requires: Record<string, { perm: Permission | null | 'operator'; params?: 
   'GET /api/v1/brand': { perm: 'brand:manage' },
   'PATCH /api/v1/brand': { perm: 'brand:manage', body: { name: 'Brand roles' } },
   'GET /api/v1/brands': { perm: 'operator' },
+  'POST /api/v1/brands/:id/members': { perm: 'operator', params: { id: 'brand' }, body: { email: 'target@roles.test', name: 'Target', role: 'agent' } },
   'POST /api/v1/brands': { perm: 'operator', body: { slug: 'roles-new', name: 'New brand', admin: { email: 'lead@roles-new.test', name: 'Lead', password: 'correct horse battery staple' } } },
 };
 // Not walked: the event stream never ends (its permission is checked in isolation.test.ts), and
@@ -135,7 +136,7 @@ beforeAll(async () => {
   const [incident] = await t.core.incidents.link({ ...actor, userId: b.adminId }, convs[0]?.id ?? '', { title: 'Outage' });
   const article = await t.core.kb.create({ ...actor, userId: b.adminId }, { title: 'Wifi keeps dropping', body: 'Restart the router.', status: 'published' });
   const article2 = await t.core.kb.create({ ...actor, userId: b.adminId }, { title: 'To be deleted', body: 'x' });
-  Object.assign(ids, { article: article.id, article2: article2.id });
+  Object.assign(ids, { article: article.id, article2: article2.id, brand: b.brandId });
   Object.assign(ids, { conversation: convs[0]?.id, contact: convs[0]?.contact_id, contact2: convs[1]?.contact_id, message: note.id, target: target.id, team: team.id, token: token.id, canned: canned.id, channel: b.apiChannelId, incident: incident?.id ?? '' });
   sessions.set('viewer', await login(t.app, b.emails.viewer, b.password));
   sessions.set('agency_agent', await login(t.app, b.emails.agency, b.password));
@@ -207,6 +208,13 @@ it('lets an operator — and only an operator — list and create brands; an API
   expect(created.json()).toMatchObject({ brand: { slug: 'roles-op', timezone: 'Europe/Paris' }, admin: { email: 'lead@roles-op.test', created: true } });
   const list = (await as(t.app, op)('GET', '/api/v1/brands')).json<{ items: { slug: string; admins: string[] }[] }>().items;
   expect(list.find((x) => x.slug === 'roles-op')?.admins).toEqual(['lead@roles-op.test']);
+  // An agency's person joins the new brand with the account they have.
+  const newBrand = created.json<{ brand: { id: string } }>().brand.id;
+  const joined = await as(t.app, op)('POST', `/api/v1/brands/${newBrand}/members`, { email: b.emails.agency, name: 'Agency', role: 'agency_agent' });
+  expect(joined.json()).toMatchObject({ email: b.emails.agency, created: false });
+  const agency = await login(t.app, b.emails.agency, b.password);
+  const theirs = (await as(t.app, agency)('GET', '/api/v1/me/brands')).json<{ items: { slug: string; role: string }[] }>().items;
+  expect(theirs.map((x) => [x.slug, x.role]).sort()).toEqual([['roles', 'agency_agent'], ['roles-op', 'agency_agent']]);
   // Still a viewer inside the brand: an operator's flag adds no brand permission.
   expect((await as(t.app, op)('GET', '/api/v1/tokens')).statusCode).toBe(403);
   // Bad input: the coded error names the field.

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { BrandSettingsPatch, BrandSettingsView, CreateBrandInput, MyBrandView, OperatorBrandView } from '@earshot/domain';
+import { AddMemberInput, BrandSettingsPatch, BrandSettingsView, CreateBrandInput, MyBrandView, OperatorBrandView } from '@earshot/domain';
 import type { Principal } from '@earshot/core';
-import { authErrors, type RouteDeps } from './shared';
+import { authErrors, IdParams, type RouteDeps } from './shared';
 
 /** Operators are users flagged by the CLI; a token or a brand role never is one. */
 const operatorOf = (p: Principal) => ({ type: 'user' as const, id: p.userId ?? null, operator: p.type === 'user' && p.operator === true });
@@ -32,4 +32,11 @@ export async function brandRoutes(app: FastifyInstance, { core }: RouteDeps): Pr
       response: { 200: z.object({ brand: BrandSettingsView, admin: z.object({ id: z.string(), email: z.string(), created: z.boolean() }) }), ...authErrors },
     },
   }, async (req) => core.brands.create(operatorOf(req.actor()), req.body));
+  r.post('/api/v1/brands/:id/members', {
+    schema: {
+      tags: ['brands'], summary: 'Give someone a role in a brand (operators only): an agency\'s people join with the account they have',
+      params: IdParams, body: AddMemberInput,
+      response: { 200: z.object({ id: z.string(), email: z.string(), created: z.boolean() }), ...authErrors },
+    },
+  }, async (req) => core.brands.addMember(operatorOf(req.actor()), req.params.id, req.body));
 }

@@ -72,6 +72,12 @@ export class AuthService {
     return { token, csrfToken, expiresAt, principal: { ...principal, csrfToken, sessionId: sha256Hex(token) } };
   }
 
+  /** Whether a session still exists and has not expired (long-lived streams check it). */
+  async sessionAlive(sessionId: string): Promise<boolean> {
+    const s = await this.db.selectFrom('sessions').select('expires_at').where('id', '=', sessionId).executeTakeFirst();
+    return !!s && s.expires_at > this.clock.now();
+  }
+
   async logout(token: string): Promise<void> {
     await this.db.deleteFrom('sessions').where('id', '=', sha256Hex(token)).execute();
   }

@@ -1,7 +1,8 @@
-import type { DB, Kysely } from '@earshot/db';
+import type { DB, Kysely, Role } from '@earshot/db';
+import type { AuditEntry } from '../audit/audit.types';
 import {
   AgencyApproval, BrandLook, DEFAULT_AGENCY_APPROVAL, DEFAULT_BRAND_LOOK, EarshotError,
-  type BrandSettingsPatch, type BrandSettingsView, type CreateBrandInput, type MyBrandView, type OperatorBrandView,
+  type AddMemberInput, type BrandSettingsPatch, type BrandSettingsView, type CreateBrandInput, type MyBrandView, type OperatorBrandView,
 } from '@earshot/domain';
 import { hashPassword } from '../shared/crypto';
 import type { Actor } from '../shared/actor';
@@ -38,23 +39,38 @@ export class BrandService {
       const brand = await uow.tx.insertInto('brands').values({ slug: input.slug, name: input.name, timezone: input.timezone })
         .onConflict((oc) => oc.column('slug').doNothing()).returning('id').executeTakeFirst();
       if (!brand) throw new EarshotError('EARSHOT_CONFLICT', `a brand with the slug "${input.slug}" exists`, { field: 'body.slug' });
-      let user = await findUserByEmail(uow.tx, email);
-      const created = !user;
-      if (!user) {
-        if (!passwordHash) throw new EarshotError('EARSHOT_VALIDATION', 'a new admin needs a first password (12 characters or more)', { field: 'body.admin.password' });
-        user = await uow.tx.insertInto('users').values({ email, name: input.admin.name, password_hash: passwordHash }).returningAll().executeTakeFirstOrThrow();
-      } else if (passwordHash) {
-        // An existing account keeps its own password: joining a brand never resets it.
-        throw new EarshotError('EARSHOT_CONFLICT', 'that email has an account already; leave the password empty to add it as this brand\'s admin', { field: 'body.admin.password' });
-      }
-      await uow.tx.insertInto('memberships').values({ brand_id: brand.id, user_id: user.id, role: 'admin' }).execute();
-      const at = this.clock.now();
-      const by = { actorType: operator.type, actorId: operator.id };
-      uow.record({ brandId: brand.id, ...by, action: 'brand.created', subjectType: 'brand', subjectId: brand.id, after: { slug: input.slug, name: input.name, timezone: input.timezone }, at });
-      uow.record({ brandId: brand.id, ...by, action: 'user.role_set', subjectType: 'user', subjectId: user.id, after: { email, role: 'admin', passwordSet: !!passwordHash, accountCreated: created }, at });
-      return { brandId: brand.id, admin: { id: user.id, email, created } };
+      uow.record({ brandId: brand.id, actorType: operator.type, actorId: operator.id, action: 'brand.created', subjectType: 'brand', subjectId: brand.id, after: { slug: input.slug, name: input.name, timezone: input.timezone }, at: this.clock.now() });
+      const admin = await this.#join(uow.tx, operator, brand.id, { email, name: input.admin.name, role: 'admin' }, passwordHash, 'body.admin.password', (e) => uow.record(e));
+      return { brandId: brand.id, admin };
     });
     return { brand: await this.settings(res.brandId), admin: res.admin };
+  }
+
+  /** Gives an account (existing, or new with a first password) a role in a brand. */
+  async addMember(operator: OperatorActor, brandId: string, input: AddMemberInput): Promise<{ id: string; email: string; created: boolean }> {
+    if (!operator.operator) throw new EarshotError('EARSHOT_FORBIDDEN', 'only an operator of this installation may add people to any brand');
+    const passwordHash = input.password ? await hashPassword(input.password) : undefined;
+    return transact(this.db, async (uow) => {
+      const brand = await uow.tx.selectFrom('brands').select('id').where('id', '=', brandId).executeTakeFirst();
+      if (!brand) throw new EarshotError('EARSHOT_NOT_FOUND', 'brand not found', { field: 'params.id' });
+      return this.#join(uow.tx, operator, brandId, { email: input.email.trim().toLowerCase(), name: input.name, role: input.role }, passwordHash, 'body.password', (e) => uow.record(e));
+    });
+  }
+
+  async #join(tx: Executor, operator: OperatorActor, brandId: string, who: { email: string; name: string; role: Role }, passwordHash: string | undefined, passwordField: string, record: (e: AuditEntry) => void): Promise<{ id: string; email: string; created: boolean }> {
+    let user = await findUserByEmail(tx, who.email);
+    const created = !user;
+    if (!user) {
+      if (!passwordHash) throw new EarshotError('EARSHOT_VALIDATION', 'a new account needs a first password (12 characters or more)', { field: passwordField });
+      user = await tx.insertInto('users').values({ email: who.email, name: who.name, password_hash: passwordHash }).returningAll().executeTakeFirstOrThrow();
+    } else if (passwordHash) {
+      // An existing account keeps its own password: joining a brand never resets it.
+      throw new EarshotError('EARSHOT_CONFLICT', 'that email has an account already; leave the password empty to give it a role here', { field: passwordField });
+    }
+    await tx.insertInto('memberships').values({ brand_id: brandId, user_id: user.id, role: who.role })
+      .onConflict((oc) => oc.columns(['brand_id', 'user_id']).doUpdateSet({ role: who.role })).execute();
+    record({ brandId, actorType: operator.type, actorId: operator.id, action: 'user.role_set', subjectType: 'user', subjectId: user.id, after: { email: who.email, role: who.role, passwordSet: !!passwordHash, accountCreated: created }, at: this.clock.now() });
+    return { id: user.id, email: who.email, created };
   }
 
   /** Every brand, for operators: who administers it and how many people work in it. */

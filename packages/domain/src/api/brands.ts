@@ -46,3 +46,10 @@ export const CreateBrandInput = z.strictObject({
   admin: z.strictObject({ email: z.email().max(320), name: z.string().trim().min(1).max(200), password: z.string().min(12).max(1024).optional() }),
 });
 export type CreateBrandInput = z.infer<typeof CreateBrandInput>;
+
+/** An operator gives someone a role in a brand: an agency's people join the brands it serves with the account they have. */
+export const AddMemberInput = z.strictObject({
+  email: z.email().max(320), name: z.string().trim().min(1).max(200), role: z.enum(['admin', 'supervisor', 'agent', 'agency_agent', 'viewer']),
+  password: z.string().min(12).max(1024).optional(),
+});
+export type AddMemberInput = z.infer<typeof AddMemberInput>;
