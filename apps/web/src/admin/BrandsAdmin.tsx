@@ -37,6 +37,7 @@ export function BrandsAdmin() {
           {create.data ? <span role="status" className="muted small">Created <strong>{create.data.brand.name}</strong>; {create.data.admin.email} {create.data.admin.created ? 'can sign in with the first password' : 'sees it in their brand switcher'}.</span> : null}
         </div>
       </form>
+      {brands.data?.items.length ? <AddMember brands={brands.data.items} /> : null}
       {brands.error ? <ErrorNote error={brands.error} /> : brands.isPending ? <Skeleton lines={4} /> : (
         <table className="table" aria-label="All brands">
           <thead><tr><th>Name</th><th>Slug</th><th>Time zone</th><th>People</th><th>Admins</th></tr></thead>
@@ -46,5 +47,35 @@ export function BrandsAdmin() {
         </table>
       )}
     </div>
+  );
+}
+
+const ROLES = ['admin', 'supervisor', 'agent', 'agency_agent', 'viewer'] as const;
+const EMPTY_MEMBER = { brandId: '', email: '', name: '', role: 'agency_agent' as (typeof ROLES)[number], password: '' };
+
+/** An agency's people serve several brands with one account: the operator gives them a role in another brand. */
+function AddMember({ brands }: { brands: OperatorBrandView[] }) {
+  const [f, setF] = useState(EMPTY_MEMBER);
+  const brandId = f.brandId || brands[0]?.id || '';
+  const add = useAction((v: typeof EMPTY_MEMBER & { brandId: string }) => api<{ email: string; created: boolean }>('POST', `/api/v1/brands/${v.brandId}/members`, {
+    email: v.email, name: v.name, role: v.role, ...(v.password ? { password: v.password } : {}),
+  }), () => [KEY]);
+  const set = (p: Partial<typeof EMPTY_MEMBER>) => { setF({ ...f, ...p }); if (add.error) add.reset(); };
+  return (
+    <form aria-label="Add someone to a brand" className="form-section" onSubmit={(e) => { e.preventDefault(); add.mutate({ ...f, brandId }, { onSuccess: () => setF({ ...EMPTY_MEMBER, brandId }) }); }}>
+      <h3>Add someone to a brand</h3>
+      <div className="form-grid">
+        <Field label="Brand" field="params.id" error={add.error}><select value={brandId} onChange={(e) => set({ brandId: e.target.value })}>{brands.map((b) => <option key={b.id} value={b.id}>{b.name}</option>)}</select></Field>
+        <Field label="Email" field="body.email" error={add.error}><input required type="email" value={f.email} onChange={(e) => set({ email: e.target.value })} /></Field>
+        <Field label="Name" field="body.name" error={add.error}><input required value={f.name} onChange={(e) => set({ name: e.target.value })} /></Field>
+        <Field label="Role" field="body.role" error={add.error}><select value={f.role} onChange={(e) => set({ role: e.target.value as typeof f.role })}>{ROLES.map((r) => <option key={r} value={r}>{r.replace('_', ' ')}</option>)}</select></Field>
+        <Field label="First password (new accounts)" field="body.password" error={add.error} hint="leave empty for an existing account"><input type="password" autoComplete="new-password" value={f.password} onChange={(e) => set({ password: e.target.value })} /></Field>
+      </div>
+      <FormError error={add.error} fields={['params.id', 'body.email', 'body.name', 'body.role', 'body.password']} />
+      <div className="form-actions">
+        <Button type="submit" disabled={add.isPending}>Add to brand</Button>
+        {add.data ? <span role="status" className="muted small">{add.data.email} {add.data.created ? 'can sign in with the first password' : 'now has this brand in their brand switcher'}.</span> : null}
+      </div>
+    </form>
   );
 }
