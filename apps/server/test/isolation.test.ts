@@ -80,6 +80,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     'GET /api/v1/channels': {},
     'POST /api/v1/channels': { body: { kind: 'api', name: 'c' } },
     'GET /api/v1/channels/:id/limits': { params: { id: 'channel' } },
+    'GET /api/v1/channels/:id/setup': { params: { id: 'channel' } },
     'PATCH /api/v1/channels/:id': { params: { id: 'channel' }, body: { name: 'stolen', status: 'paused', rotateSecret: true } },
     'POST /api/v1/conversations/:id/calls': { params: { id: 'conversation' }, body: { direction: 'outbound', durationSeconds: 60, summary: 'from beta' } },
     'GET /api/v1/audit': {},

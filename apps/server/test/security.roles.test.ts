@@ -46,6 +46,7 @@ const requires: Record<string, { perm: Permission | null | 'operator'; params?: 
   'GET /api/v1/channels': { perm: 'channel:read' },
   'POST /api/v1/channels': { perm: 'channel:manage', body: { kind: 'api', name: 'c' } },
   'GET /api/v1/channels/:id/limits': { perm: 'channel:read', params: { id: 'channel' } },
+  'GET /api/v1/channels/:id/setup': { perm: 'channel:manage', params: { id: 'channel' } },
   'PATCH /api/v1/channels/:id': { perm: 'channel:manage', params: { id: 'channel' }, body: { name: 'API (renamed)' } },
   'GET /api/v1/audit': { perm: 'audit:read' },
   'GET /api/v1/audit/verify': { perm: 'audit:read' },

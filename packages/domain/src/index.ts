@@ -5,6 +5,7 @@ export * from './api/views';
 export * from './api/kb';
 export * from './api/desk-settings';
 export * from './api/brands';
+export * from './api/channel-setup';
 export * from './api/webhooks';
 export * from './routing';
 export * from './assignment';
