@@ -127,6 +127,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     'GET /api/v1/crm-hook': {},
     'PUT /api/v1/crm-hook': { body: { url: 'http://127.0.0.1:9/beta-crm', secret: 'beta-crm-secret-0123456789' } },
     'DELETE /api/v1/crm-hook': {},
+    'POST /api/v1/crm-hook/test': { body: { email: 'probe@beta.test' } },
     'GET /api/v1/webhooks': {},
     'GET /api/v1/webhooks/events': {},
     'POST /api/v1/webhooks': { body: { url: 'http://127.0.0.1:9/beta-hook', events: ['message.received'], enabled: false } },

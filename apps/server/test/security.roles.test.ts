@@ -91,6 +91,7 @@ const requires: Record<string, { perm: Permission | null | 'operator'; params?: 
   // Port 9 (discard) refuses at once: profiles read later in the walk get an error note, not a wait.
   'PUT /api/v1/crm-hook': { perm: 'channel:manage', body: { url: 'http://127.0.0.1:9/roles-crm', secret: 'roles-crm-secret-0123456789' } },
   'DELETE /api/v1/crm-hook': { perm: 'channel:manage' },
+  'POST /api/v1/crm-hook/test': { perm: 'channel:manage', body: {} },
   'GET /api/v1/webhooks': { perm: 'webhook:manage' },
   'GET /api/v1/webhooks/events': { perm: 'webhook:manage' },
   'POST /api/v1/webhooks': { perm: 'webhook:manage', body: { url: 'http://127.0.0.1:9/roles-hook-2', events: ['message.received'], enabled: false } },

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +25,8 @@ describe('admin: the channel set-up wizard in the browser', () => {
   let alex: Desk;
 
   beforeAll(async () => {
-    s = await startDeskServer({ demo: false });
+    // The CRM of this test listens on 127.0.0.1.
+    s = await startDeskServer({ demo: false, webhooks: { allowPrivate: true } });
     x = await startXFakeServer();
     browser = await launchBrowser();
     alex = await signedIn(browser, s.url, s.users.admin.email, s.password);
@@ -79,6 +82,35 @@ describe('admin: the channel set-up wizard in the browser', () => {
     await page.goto('/');
     await poll(() => page.getByRole('listbox', { name: 'Conversations' }).textContent()).toContain('testing the new connection');
     expect(alex.errors).toEqual([]);
+  });
+
+  it('sets the CRM look-up hook with coded errors next to the fields, and tests it now', async () => {
+    const crm = createServer((req, res) => { req.resume(); req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ attributes: { plan: 'Gold', openOrders: 2 } }))); });
+    await new Promise<void>((r) => crm.listen(0, '127.0.0.1', () => r()));
+    try {
+      const { page } = alex;
+      await page.goto('/admin/crm');
+      const form = page.getByRole('form', { name: 'CRM hook' });
+      await form.getByLabel('Look-up URL').fill('ftp://crm.example.com/lookup');
+      await form.getByLabel('Shared secret').fill('too-short');
+      await form.getByRole('button', { name: 'Save hook' }).click();
+      await poll(() => form.locator('[data-field="body.secret"] .field-error').textContent()).toContain('EARSHOT_VALIDATION');
+      await form.getByLabel('Shared secret').fill('a shared secret of some length');
+      await form.getByRole('button', { name: 'Save hook' }).click();
+      await poll(() => form.locator('[data-field="body.url"] .field-error').textContent()).toContain('EARSHOT_VALIDATION');
+      await form.getByLabel('Look-up URL').fill(`http://127.0.0.1:${(crm.address() as AddressInfo).port}/lookup`);
+      await form.getByLabel('Shared secret').fill('a shared secret of some length');
+      await form.getByRole('button', { name: 'Save hook' }).click();
+      await poll(() => form.getByRole('status').textContent()).toBe('Saved.');
+      const tester = page.getByRole('form', { name: 'Test the CRM hook' });
+      await tester.getByLabel('Sample customer email (optional)').fill('gold@example.com');
+      await tester.getByRole('button', { name: 'Test now' }).click();
+      await poll(() => tester.getByLabel('CRM test result').textContent()).toContain('with 2 field(s)');
+      expect(await tester.getByLabel('CRM test result').textContent()).toContain('Gold');
+      await shot(page, 'crm-hook');
+    } finally {
+      crm.close();
+    }
   });
 
   it('shows the wizard in the dark theme', async () => {

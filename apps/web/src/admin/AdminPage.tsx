@@ -6,6 +6,7 @@ import { BrandAdmin } from './BrandAdmin';
 import { BrandsAdmin } from './BrandsAdmin';
 import { CannedAdmin } from './CannedAdmin';
 import { ChannelsAdmin } from './ChannelsAdmin';
+import { CrmHookAdmin } from './CrmHookAdmin';
 import { TeamsAdmin } from './TeamsAdmin';
 import { TokensAdmin } from './TokensAdmin';
 import { UsersAdmin } from './UsersAdmin';
@@ -15,7 +16,7 @@ import { WebhooksAdmin } from './WebhooksAdmin';
 
 // Each section and who may open it (`operator`: operators of the installation only).
 const TABS: [string, string, Permission | 'operator' | null][] = [
-  ['brand', 'Brand', 'brand:manage'], ['channels', 'Channels', null], ['teams', 'Teams & skills', null], ['users', 'Users & roles', null], ['tokens', 'API tokens', 'token:manage'],
+  ['brand', 'Brand', 'brand:manage'], ['channels', 'Channels', null], ['crm', 'CRM look-up', 'channel:manage'], ['teams', 'Teams & skills', null], ['users', 'Users & roles', null], ['tokens', 'API tokens', 'token:manage'],
   ['canned', 'Canned responses', null], ['kb', 'Knowledge base', null], ['routing', 'Routing rules', 'routing:manage'], ['sla', 'SLA & business hours', 'sla:manage'],
   ['webhooks', 'Webhooks', 'webhook:manage'], ['brands', 'All brands', 'operator'],
 ];
@@ -34,6 +35,7 @@ export function AdminPage({ tab }: { tab: string }) {
       </nav>
       <section className="admin-body">
         {open === 'brand' ? <BrandAdmin /> : open === 'brands' ? <BrandsAdmin />
+          : open === 'crm' ? <CrmHookAdmin />
           : open === 'channels' ? <ChannelsAdmin /> : open === 'teams' ? <TeamsAdmin /> : open === 'users' ? <UsersAdmin /> : open === 'tokens' ? <TokensAdmin /> : open === 'canned' ? <CannedAdmin /> : open === 'kb' ? <KbAdmin /> : open === 'webhooks' ? <WebhooksAdmin />
           : open === 'routing' ? <JsonSettingAdmin title="Routing rules" path="/api/v1/routing/rules" field="rules" help="Conditions → actions, evaluated in order for every inbound message." />
           : open === 'sla' ? (
