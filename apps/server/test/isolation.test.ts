@@ -99,6 +99,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     'GET /api/v1/sla/policy': {},
     'PUT /api/v1/sla/policy': { body: { policy: { id: 'beta', name: 'Beta', targets: { low: {}, normal: { first_response: 60 }, high: {}, urgent: {} } } } },
     'GET /api/v1/business-hours': {},
+    'POST /api/v1/sla/preview': {},
     'PUT /api/v1/business-hours': { body: { hours: { timeZone: 'Europe/Berlin', alwaysOpen: true } } },
     'GET /api/v1/reports/sla-compliance': {},
     'GET /api/v1/reports/response-times-by-channel': {},

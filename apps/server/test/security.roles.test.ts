@@ -60,6 +60,7 @@ const requires: Record<string, { perm: Permission | null | 'operator'; params?: 
   'PUT /api/v1/routing/rules': { perm: 'routing:manage', body: { fromGet: 'rules' } },
   'GET /api/v1/sla/policy': { perm: 'team:read' },
   'PUT /api/v1/sla/policy': { perm: 'sla:manage', body: { fromGet: 'policy' } },
+  'POST /api/v1/sla/preview': { perm: 'sla:manage', body: {} },
   'GET /api/v1/business-hours': { perm: 'team:read' },
   'PUT /api/v1/business-hours': { perm: 'sla:manage', body: { fromGet: 'hours' } },
   'GET /api/v1/reports/sla-compliance': { perm: 'analytics:read' },

@@ -10,3 +10,4 @@ export * from './escalation';
 export * from './compliance';
 export * from './percentiles';
 export * from './timings';
+export * from './preview';
