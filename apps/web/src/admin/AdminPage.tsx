@@ -12,6 +12,7 @@ import { TokensAdmin } from './TokensAdmin';
 import { UsersAdmin } from './UsersAdmin';
 import { JsonSettingAdmin } from './JsonSettingAdmin';
 import { KbAdmin } from './KbAdmin';
+import { SlaAdmin } from './SlaAdmin';
 import { WebhooksAdmin } from './WebhooksAdmin';
 
 // Each section and who may open it (`operator`: operators of the installation only).
@@ -38,12 +39,7 @@ export function AdminPage({ tab }: { tab: string }) {
           : open === 'crm' ? <CrmHookAdmin />
           : open === 'channels' ? <ChannelsAdmin /> : open === 'teams' ? <TeamsAdmin /> : open === 'users' ? <UsersAdmin /> : open === 'tokens' ? <TokensAdmin /> : open === 'canned' ? <CannedAdmin /> : open === 'kb' ? <KbAdmin /> : open === 'webhooks' ? <WebhooksAdmin />
           : open === 'routing' ? <JsonSettingAdmin title="Routing rules" path="/api/v1/routing/rules" field="rules" help="Conditions → actions, evaluated in order for every inbound message." />
-          : open === 'sla' ? (
-            <>
-              <JsonSettingAdmin title="SLA policy" path="/api/v1/sla/policy" field="policy" help="First response, next response and resolution targets." />
-              <JsonSettingAdmin title="Business hours" path="/api/v1/business-hours" field="hours" help="Opening hours per weekday, time zone and holidays." />
-            </>
-          )
+          : open === 'sla' ? <SlaAdmin />
           : <Empty title="Unknown section">This section does not exist or your role cannot open it.</Empty>}
       </section>
     </div>
