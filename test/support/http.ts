@@ -18,6 +18,12 @@ export interface Session { cookie: string; csrf: string }
 export async function login(app: FastifyInstance, email: string, password: string): Promise<Session> {
   const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
   if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+  return sessionOf(res);
+}
+
+/** The session a sign-in or a brand switch answered with (its cookie and CSRF token). */
+export function sessionOf(res: LightMyRequestResponse): Session {
+  if (res.statusCode !== 200) throw new Error(`no session: ${res.statusCode} ${res.body}`);
   const set = [res.headers['set-cookie']].flat().find((c): c is string => typeof c === 'string' && c.startsWith('earshot_session='));
   if (!set) throw new Error('no session cookie');
   return { cookie: set.split(';')[0] ?? '', csrf: (res.json() as { csrfToken: string }).csrfToken };

@@ -3,7 +3,7 @@ import { signApiBody, systemActor } from '@earshot/core';
 import { describeEachDb } from '../../../test/support/db';
 import { apiDelivery, seedBrand, type SeededBrand } from '../../../test/support/core';
 import { seedCommunity } from '../../../test/support/community';
-import { as, createTestApp, login, type Session, type TestApp } from '../../../test/support/http';
+import { as, createTestApp, login, sessionOf, type Session, type TestApp } from '../../../test/support/http';
 
 /**
  * Walks every route of the API: without a session every protected route answers 401, and a user
@@ -36,7 +36,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     const identity = await t.core.db.selectFrom('contact_identities').select('id').where('brand_id', '=', a.brandId).executeTakeFirstOrThrow();
     const model = await t.core.db.insertInto('triage_models').values({ brand_id: a.brandId, version: 'alpha-1', model: '{}', metrics: '{}', state: 'candidate' }).returning('id').executeTakeFirstOrThrow();
     const article = await t.core.kb.create({ ...actorA, userId: a.adminId }, { title: 'Alpha article secret', slug: 'alpha-article', body: 'alpha article body secret', status: 'published' });
-    Object.assign(ids, { article: article.id });
+    Object.assign(ids, { article: article.id, brand: a.brandId });
     await t.core.crmHook.set({ ...actorA, userId: a.adminId }, { url: 'http://127.0.0.1:9/alpha-crm', secret: 'alpha-crm-secret-0123456789' });
     // A webhook of A with one delivery (port 9 refuses: it waits for its retry).
     const hook = await t.core.webhooks.create({ ...actorA, userId: a.adminId }, { url: 'http://127.0.0.1:9/alpha-hook', events: ['conversation.assigned'], description: 'alpha hook secret' });
@@ -85,6 +85,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     'GET /api/v1/channels': {},
     'POST /api/v1/channels': { body: { kind: 'api', name: 'c' } },
     'GET /api/v1/channels/:id/limits': { params: { id: 'channel' } },
+    'GET /api/v1/channels/:id/setup': { params: { id: 'channel' } },
     'PATCH /api/v1/channels/:id': { params: { id: 'channel' }, body: { name: 'stolen', status: 'paused', rotateSecret: true } },
     'POST /api/v1/conversations/:id/calls': { params: { id: 'conversation' }, body: { direction: 'outbound', durationSeconds: 60, summary: 'from beta' } },
     'GET /api/v1/audit': {},
@@ -103,6 +104,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     'GET /api/v1/sla/policy': {},
     'PUT /api/v1/sla/policy': { body: { policy: { id: 'beta', name: 'Beta', targets: { low: {}, normal: { first_response: 60 }, high: {}, urgent: {} } } } },
     'GET /api/v1/business-hours': {},
+    'POST /api/v1/sla/preview': {},
     'PUT /api/v1/business-hours': { body: { hours: { timeZone: 'Europe/Berlin', alwaysOpen: true } } },
     'GET /api/v1/reports/sla-compliance': {},
     'GET /api/v1/reports/response-times-by-channel': {},
@@ -139,6 +141,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     'GET /api/v1/crm-hook': {},
     'PUT /api/v1/crm-hook': { body: { url: 'http://127.0.0.1:9/beta-crm', secret: 'beta-crm-secret-0123456789' } },
     'DELETE /api/v1/crm-hook': {},
+    'POST /api/v1/crm-hook/test': { body: { email: 'probe@beta.test' } },
     'GET /api/v1/webhooks': {},
     'GET /api/v1/webhooks/events': {},
     'POST /api/v1/webhooks': { body: { url: 'http://127.0.0.1:9/beta-hook', events: ['message.received'], enabled: false } },
@@ -159,6 +162,13 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     'POST /api/v1/community/questions/:id/promote': { params: { id: 'cQuestion' } },
     'POST /api/v1/community/reports/:id/resolve': { params: { id: 'cReport' } },
     'PATCH /api/v1/community/members/:id': { params: { id: 'cMember' }, body: { banned: true } },
+    'POST /api/v1/auth/switch-brand': { body: { brand: 'alpha' } },
+    'GET /api/v1/me/brands': {},
+    'GET /api/v1/brand': {},
+    'PATCH /api/v1/brand': { body: { name: 'Renamed by its own admin' } },
+    'GET /api/v1/brands': {},
+    'POST /api/v1/brands/:id/members': { params: { id: 'brand' }, body: { email: 'admin@beta.test', name: 'Intruder', role: 'admin' } },
+    'POST /api/v1/brands': { body: { slug: 'alpha', name: 'Stolen', admin: { email: 'admin@alpha.test', name: 'Hijack' } } },
   };
 
   const protectedRoutes = () => t.app.routeTable.filter((r) => !r.public && r.method !== 'HEAD' && r.url.startsWith('/api/'));
@@ -167,6 +177,19 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     : body && typeof body === 'object' && 'identityId' in body ? { identityId: ids.identity }
     : body && typeof body === 'object' && 'incidentId' in body ? { incidentId: ids.incident }
     : body && typeof body === 'object' && 'answerId' in body ? { answerId: ids.cAnswer } : body);
+
+  const secrets = () => [ids.conversation, ids.contact, ids.messageId, ids.inbound, ids.triageModel, 'alpha-1', ids.team, ids.token, ids.channel, 'alpha secret complaint', 'alpha internal note', 'alpha canned secret', ids.canned, 'admin@alpha.test', 'agent@alpha.test', 'alpha incident secret', ids.incident, ids.article, 'Alpha article secret', 'alpha article body secret', 'alpha-crm', 'alpha-crm-secret-0123456789', ids.webhook, ids.webhookDelivery, ids.webhookSecret, 'alpha-hook', a.brandId, 'Brand alpha', 'Alpha community secret', ids.cQuestion, ids.cAnswer, ids.cMember];
+  /** Every route as this session, with brand A's ids: nothing of A in any answer, and every id of A unknown. */
+  async function walk(session: Session, extraSecrets: string[] = []): Promise<void> {
+    for (const r of protectedRoutes()) {
+      if (r.url === '/api/v1/events' || r.url === '/api/v1/auth/logout') continue; // stream and sign-out checked separately
+      const p = plan[`${r.method} ${r.url}`] ?? {};
+      const res = await as(t.app, session)(r.method, urlFor(r.url, p.params, p.query), p.body === undefined ? undefined : bodyFor(p.body));
+      const hasParams = r.url.includes(':');
+      if (hasParams) expect([r.method, r.url, res.statusCode]).toEqual([r.method, r.url, expect.toSatisfy((s: number) => s === 404 || s === 403)]);
+      for (const s of [...secrets(), ...extraSecrets]) expect([r.method, r.url, res.body.includes(s ?? '∅')]).toEqual([r.method, r.url, false]);
+    }
+  }
 
   it('has a plan for every protected route', () => {
     const missing = protectedRoutes().map((r) => `${r.method} ${r.url}`).filter((k) => !(k in plan));
@@ -182,21 +205,14 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
   });
 
   it('never lets brand B read or change brand A through any route', async () => {
-    const secrets = [ids.conversation, ids.contact, ids.messageId, ids.inbound, ids.triageModel, 'alpha-1', ids.team, ids.token, ids.channel, 'alpha secret complaint', 'alpha internal note', 'alpha canned secret', ids.canned, 'admin@alpha.test', 'agent@alpha.test', 'alpha incident secret', ids.incident, ids.article, 'Alpha article secret', 'alpha article body secret', 'alpha-crm', 'alpha-crm-secret-0123456789', ids.webhook, ids.webhookDelivery, ids.webhookSecret, 'alpha-hook', 'Alpha community secret', ids.cQuestion, ids.cAnswer, ids.cMember];
-    for (const r of protectedRoutes()) {
-      if (r.url === '/api/v1/events' || r.url === '/api/v1/auth/logout') continue; // stream and sign-out checked separately
-      const p = plan[`${r.method} ${r.url}`] ?? {};
-      const res = await as(t.app, bAdmin)(r.method, urlFor(r.url, p.params, p.query), p.body === undefined ? undefined : bodyFor(p.body));
-      const hasParams = r.url.includes(':');
-      if (hasParams) expect([r.method, r.url, res.statusCode]).toEqual([r.method, r.url, expect.toSatisfy((s: number) => s === 404 || s === 403)]);
-      for (const s of secrets) expect([r.method, r.url, res.body.includes(s ?? '∅')]).toEqual([r.method, r.url, false]);
-    }
+    await walk(bAdmin);
     // Brand A is untouched.
     expect(await t.core.db.selectFrom('channels').select(['name', 'status']).where('id', '=', a.apiChannelId).executeTakeFirstOrThrow()).toEqual({ name: 'API', status: 'active' });
     const conv = await t.core.db.selectFrom('conversations').selectAll().where('id', '=', ids.conversation ?? '').executeTakeFirstOrThrow();
     expect(conv).toMatchObject({ status: 'open', priority: 'normal', tags: [] });
     const users = await t.core.auth.listUsers(a.brandId);
     expect(users.find((u) => u.email === 'admin@alpha.test')?.role).toBe('admin');
+    expect(await t.core.brands.settings(a.brandId)).toMatchObject({ slug: 'alpha', name: 'Brand alpha' });
     expect((await t.core.admin.listTeams(a.brandId)).map((x) => x.name)).toEqual(['Alpha team']);
     expect(await t.core.admin.getDeskSettings(a.brandId)).toEqual({ autoAwayMinutes: 17 });
     expect((await t.core.auth.listTokens(a.brandId))[0]?.revokedAt).toBeNull();
@@ -226,6 +242,40 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
       expect([url, res.body.includes('Alpha community secret')]).toEqual([url, false]);
       if (url.includes('/questions/')) expect(res.statusCode).toBe(404);
     }
+  });
+
+  it('lets a user of brands B and C switch between them and never reach A; switching carries nothing of B into C', async () => {
+    const c = await seedBrand(t.core, 'gamma');
+    const d = apiDelivery(b.apiSecret, [{ id: 'b-1', author: 'bob', text: 'beta private complaint' }]);
+    await t.app.inject({ method: 'POST', url: `/api/v1/channels/${b.apiChannelId}/events`, headers: { 'content-type': 'application/json', 'x-earshot-signature': d.signature }, payload: d.body });
+    await t.core.worker().drain();
+    const betaConv = await t.core.db.selectFrom('conversations').select('id').where('brand_id', '=', b.brandId).executeTakeFirstOrThrow();
+    // Gamma's admin is also an admin of beta (an agency serving two brands).
+    await t.core.admin.upsertUser(systemActor(b.brandId), { email: c.emails.admin, name: 'Agency lead', role: 'admin' });
+    const inBeta = await login(t.app, c.emails.admin, c.password);
+    expect((await as(t.app, inBeta)('POST', '/api/v1/auth/switch-brand', { brand: 'beta' })).statusCode).toBe(200);
+    await expect(as(t.app, inBeta)('GET', '/api/v1/me').then((r) => r.statusCode)).resolves.toBe(401); // the gamma session is gone
+    const beta = await login(t.app, c.emails.admin, c.password).then(async (s) => {
+      const res = await as(t.app, s)('POST', '/api/v1/auth/switch-brand', { brand: b.brandId });
+      return sessionOf(res);
+    });
+    const mine = (await as(t.app, beta)('GET', '/api/v1/me/brands')).json<{ items: { slug: string; current: boolean }[] }>().items;
+    expect(mine.map((m) => [m.slug, m.current]).sort()).toEqual([['beta', true], ['gamma', false]]);
+    expect((await as(t.app, beta)('GET', `/api/v1/conversations/${betaConv.id}`)).statusCode).toBe(200);
+    // In beta: nothing of alpha through any route, and alpha cannot be switched to.
+    await walk(beta);
+    const refused = await as(t.app, beta)('POST', '/api/v1/auth/switch-brand', { brand: 'alpha' });
+    expect([refused.statusCode, refused.json<{ error: { code: string } }>().error.code]).toEqual([403, 'EARSHOT_FORBIDDEN']);
+
+    const switched = await as(t.app, beta)('POST', '/api/v1/auth/switch-brand', { brand: 'gamma' });
+    expect(switched.json<{ brand: { slug: string }; user: { role: string } }>()).toMatchObject({ brand: { slug: 'gamma' }, user: { role: 'admin' } });
+    const gamma = sessionOf(switched);
+    // The beta cookie ended; the beta CSRF token does not work with the gamma cookie.
+    expect((await as(t.app, beta)('GET', '/api/v1/conversations')).statusCode).toBe(401);
+    expect((await as(t.app, { cookie: gamma.cookie, csrf: beta.csrf })('POST', '/api/v1/teams', { name: 'x' })).statusCode).toBe(403);
+    // In gamma: nothing of alpha, nothing of beta.
+    expect((await as(t.app, gamma)('GET', `/api/v1/conversations/${betaConv.id}`)).statusCode).toBe(404);
+    await walk(gamma, [betaConv.id, 'beta private complaint', b.apiChannelId, 'admin@beta.test']);
   });
 
   it('does not accept events for brand A\'s channel signed with brand B\'s secret', async () => {

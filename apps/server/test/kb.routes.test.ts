@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { systemActor } from '@earshot/core';
 import type { KbArticlePage, KbArticleView, KbSuggestions } from '@earshot/domain';
@@ -112,6 +113,19 @@ describeEachDb('knowledge base over HTTP: articles, suggestions, public page', (
     // Brand A cannot ask about brand B's conversation.
     const other = await as(t.app, admin)('GET', `/api/v1/conversations/${conv.id}/kb-suggestions`);
     expect([other.statusCode, other.json<{ error: { code: string } }>().error.code]).toEqual([404, 'EARSHOT_CONVERSATION_NOT_FOUND']);
+  });
+
+  it('shows the brand\'s logo and colours on its public pages, the stylesheet still allowed only by its hash', async () => {
+    const actor = { ...systemActor(a.brandId), userId: a.adminId };
+    await t.core.kb.create(actor, { title: 'Look', slug: 'look', body: 'Branded [link](https://example.com).', status: 'published' });
+    await t.core.brands.update(actor, { look: { logoUrl: 'https://cdn.kbhttp.test/logo.png?v="1"', primaryColor: '#aa1100', accentColor: '#0011aa' } });
+    const res = await t.app.inject({ method: 'GET', url: '/kb/kbhttp/look' });
+    expect(res.body).toContain('<img src="https://cdn.kbhttp.test/logo.png?v=&quot;1&quot;" alt="">');
+    expect(res.body).toContain('border-top: 4px solid #aa1100');
+    const style = /<style>([\s\S]*)<\/style>/.exec(res.body)?.[1] ?? '';
+    expect(String(res.headers['content-security-policy'])).toContain(`style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'`);
+    // Back to the default look for the tests that follow.
+    await t.core.brands.update(actor, { look: { logoUrl: null, primaryColor: '#1f6feb', accentColor: '#0e7c66' } });
   });
 
   it('serves published articles on a public page under a strict CSP, with Markdown made safe', async () => {

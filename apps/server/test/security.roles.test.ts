@@ -16,8 +16,8 @@ let b: SeededBrand;
 const sessions = new Map<RoleName, Session>();
 const ids: Record<string, string> = {};
 
-// The permission each route checks; null = any signed-in caller.
-const requires: Record<string, { perm: Permission | null; params?: Record<string, string>; body?: unknown; query?: string }> = {
+// The permission each route checks; null = any signed-in caller; 'operator' = an operator of the installation (no role is one).
+const requires: Record<string, { perm: Permission | null | 'operator'; params?: Record<string, string>; body?: unknown; query?: string }> = {
   'GET /api/v1/me': { perm: null },
   'GET /api/v1/conversations': { perm: 'conversation:read' },
   'GET /api/v1/conversations/:id': { perm: 'conversation:read', params: { id: 'conversation' } },
@@ -47,6 +47,7 @@ const requires: Record<string, { perm: Permission | null; params?: Record<string
   'GET /api/v1/channels': { perm: 'channel:read' },
   'POST /api/v1/channels': { perm: 'channel:manage', body: { kind: 'api', name: 'c' } },
   'GET /api/v1/channels/:id/limits': { perm: 'channel:read', params: { id: 'channel' } },
+  'GET /api/v1/channels/:id/setup': { perm: 'channel:manage', params: { id: 'channel' } },
   'PATCH /api/v1/channels/:id': { perm: 'channel:manage', params: { id: 'channel' }, body: { name: 'API (renamed)' } },
   'GET /api/v1/audit': { perm: 'audit:read' },
   'GET /api/v1/audit/verify': { perm: 'audit:read' },
@@ -60,6 +61,7 @@ const requires: Record<string, { perm: Permission | null; params?: Record<string
   'PUT /api/v1/routing/rules': { perm: 'routing:manage', body: { fromGet: 'rules' } },
   'GET /api/v1/sla/policy': { perm: 'team:read' },
   'PUT /api/v1/sla/policy': { perm: 'sla:manage', body: { fromGet: 'policy' } },
+  'POST /api/v1/sla/preview': { perm: 'sla:manage', body: {} },
   'GET /api/v1/business-hours': { perm: 'team:read' },
   'PUT /api/v1/business-hours': { perm: 'sla:manage', body: { fromGet: 'hours' } },
   'GET /api/v1/reports/sla-compliance': { perm: 'analytics:read' },
@@ -99,6 +101,7 @@ const requires: Record<string, { perm: Permission | null; params?: Record<string
   // Port 9 (discard) refuses at once: profiles read later in the walk get an error note, not a wait.
   'PUT /api/v1/crm-hook': { perm: 'channel:manage', body: { url: 'http://127.0.0.1:9/roles-crm', secret: 'roles-crm-secret-0123456789' } },
   'DELETE /api/v1/crm-hook': { perm: 'channel:manage' },
+  'POST /api/v1/crm-hook/test': { perm: 'channel:manage', body: {} },
   'GET /api/v1/webhooks': { perm: 'webhook:manage' },
   'GET /api/v1/webhooks/events': { perm: 'webhook:manage' },
   'POST /api/v1/webhooks': { perm: 'webhook:manage', body: { url: 'http://127.0.0.1:9/roles-hook-2', events: ['message.received'], enabled: false } },
@@ -120,10 +123,16 @@ const requires: Record<string, { perm: Permission | null; params?: Record<string
   'POST /api/v1/community/questions/:id/promote': { perm: 'kb:manage', params: { id: 'cQuestion' } },
   'POST /api/v1/community/reports/:id/resolve': { perm: 'community:moderate', params: { id: 'cReport' } },
   'PATCH /api/v1/community/members/:id': { perm: 'community:moderate', params: { id: 'cMember' }, body: { banned: false } },
+  'GET /api/v1/me/brands': { perm: null },
+  'GET /api/v1/brand': { perm: 'brand:manage' },
+  'PATCH /api/v1/brand': { perm: 'brand:manage', body: { name: 'Brand roles' } },
+  'GET /api/v1/brands': { perm: 'operator' },
+  'POST /api/v1/brands/:id/members': { perm: 'operator', params: { id: 'brand' }, body: { email: 'target@roles.test', name: 'Target', role: 'agent' } },
+  'POST /api/v1/brands': { perm: 'operator', body: { slug: 'roles-new', name: 'New brand', admin: { email: 'lead@roles-new.test', name: 'Lead', password: 'correct horse battery staple' } } },
 };
-// Not walked: the event stream never ends (its permission is checked in isolation.test.ts) and
-// sign-out ends the session the walk uses (checked in errors.test.ts).
-const skipped = new Set(['GET /api/v1/events', 'POST /api/v1/auth/logout']);
+// Not walked: the event stream never ends (its permission is checked in isolation.test.ts), and
+// sign-out and switching brands end the session the walk uses (checked in errors.test.ts and isolation.test.ts).
+const skipped = new Set(['GET /api/v1/events', 'POST /api/v1/auth/logout', 'POST /api/v1/auth/switch-brand']);
 
 beforeAll(async () => {
   t = await createTestApp('pglite');
@@ -151,7 +160,7 @@ beforeAll(async () => {
   const [incident] = await t.core.incidents.link({ ...actor, userId: b.adminId }, convs[0]?.id ?? '', { title: 'Outage' });
   const article = await t.core.kb.create({ ...actor, userId: b.adminId }, { title: 'Wifi keeps dropping', body: 'Restart the router.', status: 'published' });
   const article2 = await t.core.kb.create({ ...actor, userId: b.adminId }, { title: 'To be deleted', body: 'x' });
-  Object.assign(ids, { article: article.id, article2: article2.id });
+  Object.assign(ids, { article: article.id, article2: article2.id, brand: b.brandId });
   const c = await seedCommunity(t.core, b.brandId, 'Roles community question');
   Object.assign(ids, { cQuestion: c.question, cAnswer: c.answer, cComment: c.comment, cReport: c.report, cMember: c.member });
   Object.assign(ids, { conversation: convs[0]?.id, contact: convs[0]?.contact_id, contact2: convs[1]?.contact_id, message: note.id, target: target.id, team: team.id, token: token.id, canned: canned.id, channel: b.apiChannelId, incident: incident?.id ?? '' });
@@ -200,7 +209,7 @@ it('lets each role do exactly what its permissions allow, on every route', async
       const res = await call(r.method, url, plan.body === undefined ? undefined : await bodyFor(url, plan.body));
       const code = res.statusCode === 403 ? res.json<{ error: { code: string } }>().error.code : 'ok';
       outcomes.push(`${role} ${key} → ${code === 'EARSHOT_FORBIDDEN' ? 'forbidden' : 'allowed'}`);
-      expected.push(`${role} ${key} → ${plan.perm === null || roleCan(role, plan.perm) ? 'allowed' : 'forbidden'}`);
+      expected.push(`${role} ${key} → ${plan.perm === null || (plan.perm !== 'operator' && roleCan(role, plan.perm)) ? 'allowed' : 'forbidden'}`);
       expect(res.statusCode, `${role} ${key}`).toBeLessThan(500);
     }
   }
@@ -210,6 +219,42 @@ it('lets each role do exactly what its permissions allow, on every route', async
   expect(outcomes).toContain('agency_agent POST /api/v1/channels → forbidden');
   expect(outcomes).toContain('agency_agent POST /api/v1/tokens → forbidden');
   expect(outcomes).toContain('agency_agent PATCH /api/v1/users/:id → forbidden');
+});
+
+it('lets an operator — and only an operator — list and create brands; an API token never is one', async () => {
+  const body = { slug: 'roles-op', name: 'Operated', timezone: 'Europe/Paris', admin: { email: 'lead@roles-op.test', name: 'Lead', password: 'correct horse battery staple' } };
+  const adminSession = sessions.get('admin') ?? null;
+  expect((await as(t.app, adminSession)('POST', '/api/v1/brands', body)).statusCode).toBe(403);
+  await t.core.brands.setOperator(b.emails.viewer, true);
+  const op = await login(t.app, b.emails.viewer, b.password);
+  const me = (await as(t.app, op)('GET', '/api/v1/me')).json<{ user: { operator: boolean; role: string } }>();
+  expect(me.user).toMatchObject({ operator: true, role: 'viewer' });
+  const created = await as(t.app, op)('POST', '/api/v1/brands', body);
+  expect(created.statusCode).toBe(200);
+  expect(created.json()).toMatchObject({ brand: { slug: 'roles-op', timezone: 'Europe/Paris' }, admin: { email: 'lead@roles-op.test', created: true } });
+  const list = (await as(t.app, op)('GET', '/api/v1/brands')).json<{ items: { slug: string; admins: string[] }[] }>().items;
+  expect(list.find((x) => x.slug === 'roles-op')?.admins).toEqual(['lead@roles-op.test']);
+  // An agency's person joins the new brand with the account they have.
+  const newBrand = created.json<{ brand: { id: string } }>().brand.id;
+  const joined = await as(t.app, op)('POST', `/api/v1/brands/${newBrand}/members`, { email: b.emails.agency, name: 'Agency', role: 'agency_agent' });
+  expect(joined.json()).toMatchObject({ email: b.emails.agency, created: false });
+  const agency = await login(t.app, b.emails.agency, b.password);
+  const theirs = (await as(t.app, agency)('GET', '/api/v1/me/brands')).json<{ items: { slug: string; role: string }[] }>().items;
+  expect(theirs.map((x) => [x.slug, x.role]).sort()).toEqual([['roles', 'agency_agent'], ['roles-op', 'agency_agent']]);
+  // Still a viewer inside the brand: an operator's flag adds no brand permission.
+  expect((await as(t.app, op)('GET', '/api/v1/tokens')).statusCode).toBe(403);
+  // Bad input: the coded error names the field.
+  const bad = await as(t.app, op)('POST', '/api/v1/brands', { ...body, slug: 'Roles Op!', timezone: 'Mars/Olympus' });
+  expect(bad.statusCode).toBe(400);
+  expect(bad.json<{ error: { code: string; field: string } }>().error).toMatchObject({ code: 'EARSHOT_VALIDATION' });
+  const taken = await as(t.app, op)('POST', '/api/v1/brands', body);
+  expect(taken.json<{ error: { code: string; field: string } }>().error).toMatchObject({ code: 'EARSHOT_CONFLICT', field: 'body.slug' });
+  // A token of the operator's user is not an operator.
+  const token = await t.core.auth.createToken({ ...systemActor(b.brandId), userId: b.viewerId }, { name: 'op token', scopes: ['conversation:read'] });
+  const viaToken = await t.app.inject({ method: 'GET', url: '/api/v1/brands', headers: { authorization: `Bearer ${token.token}` } });
+  expect(viaToken.statusCode).toBe(403);
+  await t.core.brands.setOperator(b.emails.viewer, false);
+  expect((await as(t.app, op)('GET', '/api/v1/brands')).statusCode).toBe(403);
 });
 
 it('keeps a refused change unmade', async () => {

@@ -1,6 +1,7 @@
 import type { DbHandle } from '@earshot/db';
 import { AuthService } from './auth/auth.service';
 import { AdminService } from './brands/admin.service';
+import { BrandService } from './brands/brand.service';
 import { ChannelService } from './channels/channel.service';
 import { ContactService } from './contacts/contact.service';
 import { CrmHookService } from './contacts/crm-hook';
@@ -97,6 +98,7 @@ export class Core {
   readonly ingest: IngestService;
   readonly auth: AuthService;
   readonly admin: AdminService;
+  readonly brands: BrandService;
   readonly conversations: ConversationService;
   readonly contacts: ContactService;
   readonly crmHook: CrmHookService;
@@ -133,6 +135,7 @@ export class Core {
     this.routing = new RoutingService(this.db, bus, this.clock);
     this.sla = new SlaService(this.db, bus, this.clock, this.routing);
     // An agent going offline hands their open conversations on, in the same transaction.
+    this.brands = new BrandService(this.db, this.clock);
     this.admin = new AdminService(this.db, bus, this.clock, { onAvailabilityChanged: async (uow, brandId, userId, availability) => { if (availability === 'offline') await this.routing.reassignFromAgent(uow, brandId, userId); } });
     this.conversations = new ConversationService(this.db, bus, this.clock, () => this.wakeWorkers(), { afterChange: async (uow, brandId, id) => { await this.sla.refresh(uow, brandId, id); } });
     this.transfers = new TransferService(this.db, bus, this.clock, this.routing, this.sla);

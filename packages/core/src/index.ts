@@ -26,6 +26,7 @@ export type { ListFilters } from './conversations/conversation.query';
 export * from './contacts/contact.service';
 export { CRM_TTL_MS, CrmHookService } from './contacts/crm-hook';
 export * from './brands/admin.service';
+export * from './brands/brand.service';
 export * from './presence/presence.service';
 export * from './canned/canned.service';
 export * from './mentions/mention.service';

@@ -15,7 +15,7 @@ export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
 export type Priority = 'low' | 'normal' | 'high' | 'urgent';
 
 export interface BrandsTable { id: Generated<string>; slug: string; name: string; timezone: Generated<string>; settings: JsonD<Record<string, unknown>>; created_at: CreatedAt }
-export interface UsersTable { id: Generated<string>; email: string; name: string; password_hash: string | null; created_at: CreatedAt; disabled_at: Timestamp | null }
+export interface UsersTable { id: Generated<string>; email: string; name: string; password_hash: string | null; created_at: CreatedAt; disabled_at: Timestamp | null; operator: Generated<boolean> }
 export interface MembershipsTable {
   brand_id: string; user_id: string; role: Role; availability: Generated<Availability>;
   capacity: JsonD<Record<string, number>>; skills: Generated<string[]>; created_at: CreatedAt;

@@ -4,6 +4,8 @@ export * from './permissions';
 export * from './api/views';
 export * from './api/kb';
 export * from './api/desk-settings';
+export * from './api/brands';
+export * from './api/channel-setup';
 export * from './api/webhooks';
 export * from './analytics';
 export * from './routing';

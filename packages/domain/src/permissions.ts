@@ -8,7 +8,7 @@ export const Permissions = [
   'channel:read', 'channel:manage',
   'team:read', 'team:manage', 'user:read', 'user:manage', 'token:manage',
   'audit:read', 'triage:correct', 'triage:manage', 'routing:manage', 'sla:manage', 'analytics:read',
-  'kb:read', 'kb:manage', 'webhook:manage', 'community:moderate',
+  'kb:read', 'kb:manage', 'webhook:manage', 'community:moderate', 'brand:manage',
 ] as const;
 export type Permission = (typeof Permissions)[number];
 

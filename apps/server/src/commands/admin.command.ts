@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { RoleEnum } from '@earshot/domain';
+import { CreateBrandInput, EarshotError, RoleEnum } from '@earshot/domain';
 import { exportAudit, systemActor, verifyAuditChain, verifyAllBrands } from '@earshot/core';
 import { loadConfig } from '../config';
 import { openRuntime } from '../runtime';
@@ -34,7 +34,8 @@ export function registerAdminCommands(program: Command): void {
     .option('--role <role>', 'admin | supervisor | agent | agency_agent | viewer', 'agent')
     .option('--password <password>', 'password (min 12 characters); read from $EARSHOT_USER_PASSWORD when omitted')
     .option('--brand <slug>', 'brand slug', DEMO_BRAND.slug)
-    .action(async (o: { email: string; name: string; role: string; password?: string; brand: string }) => {
+    .option('--operator', 'also make them an operator of this installation (creates brands in the desk and API)')
+    .action(async (o: { email: string; name: string; role: string; password?: string; brand: string; operator?: boolean }) => {
       const role = RoleEnum.safeParse(o.role);
       if (!role.success) throw new Error(`--role must be one of ${RoleEnum.options.join(', ')}`);
       const password = o.password ?? process.env.EARSHOT_USER_PASSWORD;
@@ -42,7 +43,40 @@ export function registerAdminCommands(program: Command): void {
       await withRuntime(async (rt) => {
         const id = await brandId(rt, o.brand);
         const u = await rt.core.admin.upsertUser(systemActor(id, 'cli'), { email: o.email, name: o.name, password, role: role.data });
-        process.stdout.write(`${JSON.stringify({ id: u.id, email: u.email, role: u.role, brand: o.brand })}\n`);
+        if (o.operator) await rt.core.brands.setOperator(u.email, true);
+        process.stdout.write(`${JSON.stringify({ id: u.id, email: u.email, role: u.role, brand: o.brand, ...(o.operator ? { operator: true } : {}) })}\n`);
+      });
+    });
+
+  const brand = program.command('brand').description('brands (tenants) of this installation');
+  brand.command('create').description('create a brand and its first admin')
+    .requiredOption('--slug <slug>', 'short name used in links and sign-in (a-z, 0-9, -)')
+    .requiredOption('--name <name>', 'display name')
+    .option('--timezone <zone>', 'IANA time zone of its business hours', 'UTC')
+    .requiredOption('--admin-email <email>', 'the first admin (a new account, or an existing one that joins this brand)')
+    .option('--admin-name <name>', 'the first admin\'s display name', 'Admin')
+    .option('--admin-password <password>', 'a new admin\'s password (min 12 characters); read from $EARSHOT_USER_PASSWORD when omitted')
+    .action(async (o: { slug: string; name: string; timezone: string; adminEmail: string; adminName: string; adminPassword?: string }) => {
+      const password = o.adminPassword ?? process.env.EARSHOT_USER_PASSWORD;
+      const input = CreateBrandInput.safeParse({ slug: o.slug, name: o.name, timezone: o.timezone, admin: { email: o.adminEmail, name: o.adminName, ...(password ? { password } : {}) } });
+      if (!input.success) throw new Error(input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      await withRuntime(async (rt) => {
+        let res;
+        try {
+          res = await rt.core.brands.create({ type: 'system', id: 'cli', operator: true }, input.data);
+        } catch (err) {
+          // An existing account joins with its own password: the CLI may have read one from the environment.
+          if (o.adminPassword || !(err instanceof EarshotError && err.field === 'body.admin.password' && err.code === 'EARSHOT_CONFLICT')) throw err;
+          const { password: _ignored, ...admin } = input.data.admin;
+          res = await rt.core.brands.create({ type: 'system', id: 'cli', operator: true }, { ...input.data, admin });
+        }
+        process.stdout.write(`${JSON.stringify({ id: res.brand.id, slug: res.brand.slug, name: res.brand.name, timezone: res.brand.timezone, admin: res.admin })}\n`);
+      });
+    });
+  brand.command('list').description('every brand as JSON lines: id, slug, name, time zone, members, admins')
+    .action(async () => {
+      await withRuntime(async (rt) => {
+        for (const b of await rt.core.brands.listAll({ type: 'system', id: 'cli', operator: true })) process.stdout.write(`${JSON.stringify(b)}\n`);
       });
     });
 

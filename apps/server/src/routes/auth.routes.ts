@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { EarshotError, Permissions, RoleEnum } from '@earshot/domain';
-import { SESSION_TTL_MS } from '@earshot/core';
+import { SESSION_TTL_MS, type Principal } from '@earshot/core';
 import { SESSION_COOKIE } from '../http/auth.plugin';
 import { authErrors, ErrorResponse, Ok, type RouteDeps } from './shared';
 
 const Me = z.object({
-  user: z.object({ id: z.string().nullable(), name: z.string().nullable(), role: RoleEnum.nullable() }),
+  user: z.object({ id: z.string().nullable(), name: z.string().nullable(), role: RoleEnum.nullable(), operator: z.boolean() }),
   brand: z.object({ id: z.string(), slug: z.string(), name: z.string(), timezone: z.string() }),
   permissions: z.array(z.enum(Permissions)),
   csrfToken: z.string().nullable(),
@@ -35,8 +35,21 @@ export async function authRoutes(app: FastifyInstance, deps: RouteDeps): Promise
     void reply.setCookie(SESSION_COOKIE, res.token, {
       httpOnly: true, sameSite: 'strict', secure: deps.cookieSecure, path: '/', maxAge: Math.floor(SESSION_TTL_MS / 1000),
     });
-    const brand = await core.admin.getBrand(res.principal.brandId);
-    return { user: { id: res.principal.userId ?? null, name: res.principal.name ?? null, role: res.principal.role ?? null }, brand, permissions: [...res.principal.permissions], csrfToken: res.csrfToken };
+    return meOf(res.principal, res.csrfToken);
+  });
+
+  r.post('/api/v1/auth/switch-brand', {
+    schema: {
+      tags: ['auth'], summary: 'Switch to another brand you have a role in: a new session (cookie and CSRF token) scoped to it replaces this one',
+      body: z.strictObject({ brand: z.string().trim().min(1).max(64) }),
+      response: { 200: Me, ...authErrors },
+    },
+  }, async (req, reply) => {
+    const res = await core.auth.switchBrand(req.actor(), req.body.brand);
+    void reply.setCookie(SESSION_COOKIE, res.token, {
+      httpOnly: true, sameSite: 'strict', secure: deps.cookieSecure, path: '/', maxAge: Math.floor(SESSION_TTL_MS / 1000),
+    });
+    return meOf(res.principal, res.csrfToken);
   });
 
   r.post('/api/v1/auth/logout', { schema: { tags: ['auth'], summary: 'Sign out (ends the session)', response: { 200: Ok, ...authErrors } } }, async (req, reply) => {
@@ -49,7 +62,11 @@ export async function authRoutes(app: FastifyInstance, deps: RouteDeps): Promise
 
   r.get('/api/v1/me', { schema: { tags: ['auth'], summary: 'Who am I: user, brand, permissions, CSRF token', response: { 200: Me, ...authErrors } } }, async (req) => {
     const p = req.actor();
-    const brand = await core.admin.getBrand(p.brandId);
-    return { user: { id: p.userId ?? null, name: p.name ?? null, role: p.role ?? null }, brand, permissions: [...p.permissions], csrfToken: p.csrfToken ?? null };
+    return meOf(p, p.csrfToken ?? null);
   });
+
+  async function meOf(p: Principal, csrfToken: string | null): Promise<z.infer<typeof Me>> {
+    const brand = await core.admin.getBrand(p.brandId);
+    return { user: { id: p.userId ?? null, name: p.name ?? null, role: p.role ?? null, operator: p.operator === true }, brand, permissions: [...p.permissions], csrfToken };
+  }
 }

@@ -17,7 +17,13 @@ const ChannelPatch = z.strictObject({
   credentials: z.record(CredentialKey, z.string().max(4096).nullable()).optional(),
   rotateSecret: z.literal(true).optional(),
   settings: z.record(z.string().max(64), z.unknown()).optional(),
-}).refine((b) => Object.keys(b).length > 0, { message: 'nothing to change: send name, status, credentials, rotateSecret or settings' });
+}).refine((b) => Object.keys(b).length > 0, { message: 'nothing to change: send name, status, credentials, settings or rotateSecret' });
+
+const SetupField = z.object({ key: z.string(), label: z.string(), secret: z.boolean(), required: z.boolean(), help: z.string() });
+const ChannelSetupView = z.object({
+  channel: ChannelView, credentials: z.array(SetupField), settings: z.array(SetupField), missing: z.array(z.string()), webhookPath: z.string().nullable(),
+  challenge: z.object({ kind: z.enum(['x_crc', 'meta_hub']), last: z.object({ at: z.string(), ok: z.boolean(), status: z.number() }).nullable() }).nullable(),
+});
 
 const ChannelLimitsView = z.object({
   channelId: z.string(),
@@ -52,6 +58,13 @@ export async function channelRoutes(app: FastifyInstance, { core }: RouteDeps): 
       response: { 200: z.object({ channel: ChannelView, secret: z.string().nullable() }), ...authErrors },
     },
   }, async (req) => core.channels.update(req.can('channel:manage'), req.params.id, req.body));
+
+  r.get('/api/v1/channels/:id/setup', {
+    schema: {
+      tags: ['channels'], summary: 'The set-up wizard: the fields the provider needs, what is missing, the webhook path and the last challenge that reached Earshot',
+      params: IdParams, response: { 200: ChannelSetupView, ...authErrors },
+    },
+  }, async (req) => core.channels.setup(req.can('channel:manage').brandId, req.params.id));
 
   r.get('/api/v1/channels/:id/limits', {
     schema: {

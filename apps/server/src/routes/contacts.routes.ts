@@ -39,6 +39,13 @@ export async function contactRoutes(app: FastifyInstance, { core }: RouteDeps): 
       body: z.strictObject({ url: z.string().trim().min(1).max(2000), secret: z.string().min(16).max(200) }), response: { 200: CrmHookView, ...authErrors },
     },
   }, async (req) => core.crmHook.set(req.can('channel:manage'), req.body));
+  r.post('/api/v1/crm-hook/test', {
+    schema: {
+      tags: crmTags, summary: 'Test now: one signed look-up of a sample customer against the saved hook; nothing is stored',
+      body: z.strictObject({ email: z.email().max(320).optional(), handle: z.string().trim().min(1).max(100).optional() }),
+      response: { 200: z.object({ ok: z.boolean(), attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).nullable(), error: z.string().nullable(), ms: z.number() }), ...authErrors },
+    },
+  }, async (req) => core.crmHook.test(req.can('channel:manage'), req.body));
   r.delete('/api/v1/crm-hook', { schema: { tags: crmTags, summary: 'Remove the CRM look-up hook (fetched fields stay on contacts)', response: { 200: CrmHookView, ...authErrors } } },
     async (req) => core.crmHook.remove(req.can('channel:manage')));
 }

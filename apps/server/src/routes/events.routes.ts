@@ -32,7 +32,14 @@ export async function eventRoutes(app: FastifyInstance, { core }: RouteDeps): Pr
       flushing ??= setImmediate(flush);
     };
     const unsubscribe = core.bus.subscribe(send);
-    const beat = setInterval(() => res.write(': ping\n\n'), 15_000);
+    // A stream lives no longer than its session: signing out or switching brands ends it at the next beat.
+    const sessionId = req.principal?.sessionId;
+    const beat = setInterval(() => {
+      void (sessionId ? core.auth.sessionAlive(sessionId) : Promise.resolve(true)).then((alive) => {
+        if (alive) res.write(': ping\n\n');
+        else res.end();
+      }, () => res.write(': ping\n\n'));
+    }, 15_000);
     const close = () => {
       clearInterval(beat);
       unsubscribe();

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { adminRoutes } from './admin.routes';
 import { analyticsRoutes } from './analytics.routes';
 import { auditRoutes } from './audit.routes';
+import { brandRoutes } from './brands.routes';
 import { channelRoutes } from './channels.routes';
 import { webchatRoutes } from './webchat.routes';
 import { authRoutes } from './auth.routes';
@@ -22,7 +23,7 @@ import { triageRoutes } from './triage.routes';
 import { webhookRoutes } from './webhooks.routes';
 
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, channelRoutes, webchatRoutes, auditRoutes, eventRoutes, deskRoutes, routingRoutes, triageRoutes, mentionRoutes, incidentRoutes, kbRoutes, webhookRoutes, communityRoutes, communityPages, analyticsRoutes]) {
+  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, channelRoutes, webchatRoutes, auditRoutes, eventRoutes, deskRoutes, routingRoutes, triageRoutes, mentionRoutes, incidentRoutes, kbRoutes, webhookRoutes, communityRoutes, communityPages, analyticsRoutes, brandRoutes]) {
     await routes(app, deps);
   }
 }

@@ -27,36 +27,45 @@ footer { margin-top: 32px; padding-top: 12px; border-top: 1px solid var(--border
  * No script may run (default-src 'none', and a sandbox on top), no form may post, no page may
  * frame it, the only style is the one above, images only over https.
  */
-export const ARTICLE_CSP = [
+export const ARTICLE_CSP = cspFor(CSS);
+
+/** The page's one stylesheet is allowed by its hash: a brand's colours are part of it, so each brand's page has its own. */
+function cspFor(css: string): string {
+  return [
   "default-src 'none'",
-  `style-src 'sha256-${createHash('sha256').update(CSS).digest('base64')}'`,
+  `style-src 'sha256-${createHash('sha256').update(css).digest('base64')}'`,
   "img-src 'self' https:",
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",
   'sandbox',
-].join('; ');
+  ].join('; ');
+}
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 
-function page(title: string, inner: string): string {
+function page(title: string, inner: string, css = CSS): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer">
-<title>${title}</title><style>${CSS}</style></head>
+<title>${title}</title><style>${css}</style></head>
 <body>${inner}</body></html>
 `;
 }
 
 /** `a.html` is the renderer's output (raw HTML escaped, unsafe links refused); everything else is escaped here. */
-export function articleHtml(a: PublicArticle): string {
+export function articleHtml(a: PublicArticle): { html: string; csp: string } {
   const updated = new Date(a.updatedAt).toLocaleDateString('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
-  return page(`${escapeHtml(a.title)} · ${escapeHtml(a.brandName)}`, `<main>
-<p class="brand">${escapeHtml(a.brandName)} · Help</p>
+  // The brand's look (colours checked as #rrggbb, logo an https URL when saved) on its own pages.
+  const css = `${CSS}main { border-top: 4px solid ${a.look.primaryColor}; } .brand { color: ${a.look.primaryColor}; display: flex; align-items: center; gap: 8px; } .brand img { height: 28px; width: auto; } a { color: ${a.look.accentColor}; }\n`;
+  const logo = a.look.logoUrl ? `<img src="${escapeHtml(a.look.logoUrl)}" alt="">` : '';
+  const html = page(`${escapeHtml(a.title)} · ${escapeHtml(a.brandName)}`, `<main>
+<p class="brand">${logo}${escapeHtml(a.brandName)} · Help</p>
 <article><h1>${escapeHtml(a.title)}</h1>
 <div class="body">${a.html}</div></article>
 <footer>Last updated ${escapeHtml(updated)}</footer>
-</main>`);
+</main>`, css);
+  return { html, csp: cspFor(css) };
 }
 
 export function notFoundHtml(): string {

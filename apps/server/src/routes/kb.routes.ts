@@ -63,11 +63,12 @@ export async function kbRoutes(app: FastifyInstance, { core }: RouteDeps): Promi
   // The public page a reply links to: published articles only, no session, no script at all.
   app.get<{ Params: { brand: string; slug: string } }>('/kb/:brand/:slug', { config: { public: true }, schema: { hide: true } }, async (req, reply) => {
     const { brand, slug } = req.params;
-    const page = (status: number, html: string) => reply.status(status).header('content-security-policy', ARTICLE_CSP)
+    const page = (status: number, html: string, csp = ARTICLE_CSP) => reply.status(status).header('content-security-policy', csp)
       .header('cache-control', status === 200 ? 'no-cache' : 'no-store').type('text/html; charset=utf-8').send(html);
     if (brand.length > 100 || slug.length > 100) return page(404, notFoundHtml());
     try {
-      return page(200, articleHtml(await core.kb.publicArticle(brand, slug)));
+      const a = articleHtml(await core.kb.publicArticle(brand, slug));
+      return page(200, a.html, a.csp);
     } catch (err) {
       if (isEarshotError(err) && err.status === 404) return page(404, notFoundHtml());
       throw err;

@@ -27,6 +27,15 @@ export async function routingRoutes(app: FastifyInstance, { core }: RouteDeps): 
   r.put('/api/v1/sla/policy', { schema: { tags, summary: 'Set the SLA policy of the brand, or of a team (run `earshot sla recompute` to re-time open clocks)', querystring: TeamQuery, body: z.strictObject({ policy: SlaPolicy }), response: { 200: PolicyView, ...authErrors } } },
     async (req) => core.sla.putPolicy(req.can('sla:manage'), req.query.teamId ?? null, req.body.policy));
 
+  const Due = z.object({ due: z.string(), warning: z.string(), minutes: z.number() }).nullable();
+  r.post('/api/v1/sla/preview', {
+    schema: {
+      tags, summary: 'When a message received now (or at `at`) would be due per priority, under a draft policy and/or hours (saved ones when omitted); nothing is saved',
+      body: z.strictObject({ policy: SlaPolicy.optional(), hours: BusinessHours.optional(), at: z.iso.datetime({ offset: true }).optional() }),
+      response: { 200: z.object({ at: z.string(), openNow: z.boolean(), rows: z.array(z.object({ priority: z.string(), hours: z.enum(['business', 'always']), targets: z.object({ first_response: Due, next_response: Due, resolution: Due }) })) }), ...authErrors },
+    },
+  }, async (req) => core.sla.preview(req.can('sla:manage'), { policy: req.body.policy, hours: req.body.hours, at: req.body.at ? new Date(req.body.at) : undefined }));
+
   r.get('/api/v1/business-hours', { schema: { tags, summary: 'Business hours of the brand, or of a team', querystring: TeamQuery, response: { 200: HoursView, ...authErrors } } },
     async (req) => core.sla.getHours(req.can('team:read'), req.query.teamId ?? null));
   r.put('/api/v1/business-hours', { schema: { tags, summary: 'Set business hours (IANA time zone, weekly windows, holidays)', querystring: TeamQuery, body: z.strictObject({ hours: BusinessHours }), response: { 200: HoursView, ...authErrors } } },

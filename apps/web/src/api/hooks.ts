@@ -8,7 +8,6 @@ import type { DeskSettings } from '@earshot/domain';
 
 export const keys = {
   me: ['me'] as const,
-  capabilities: ['capabilities'] as const,
   inbox: (f: InboxFilters) => ['conversations', f] as const,
   conversation: (id: string) => ['conversation', id] as const,
   contact: (id: string) => ['contact', id] as const,
@@ -21,30 +20,6 @@ export const keys = {
   audit: (subjectId: string) => ['audit', subjectId] as const,
   deskSettings: ['desk-settings'] as const,
 };
-
-/**
- * Which optional endpoints this server has (read from its OpenAPI document). Features that other
- * parts of Earshot add over time (label corrections, transfer, routing rules, SLA) light up in the
- * desk as soon as the server offers them, and show a clear disabled state until then.
- */
-export interface Capabilities { corrections: boolean; transfer: boolean; routingRules: boolean; slaPolicy: boolean; businessHours: boolean }
-export function useCapabilities(): Capabilities {
-  const q = useQuery({
-    queryKey: keys.capabilities, staleTime: Infinity,
-    queryFn: async () => {
-      const doc = await api<{ paths?: Record<string, unknown> }>('GET', '/api/openapi.json');
-      const has = (p: string) => !!doc.paths && p in doc.paths;
-      return {
-        corrections: has('/api/v1/conversations/{id}/messages/{messageId}/corrections'),
-        transfer: has('/api/v1/conversations/{id}/transfer'),
-        routingRules: has('/api/v1/routing/rules'),
-        slaPolicy: has('/api/v1/sla/policy'),
-        businessHours: has('/api/v1/business-hours'),
-      };
-    },
-  });
-  return q.data ?? { corrections: false, transfer: false, routingRules: false, slaPolicy: false, businessHours: false };
-}
 
 export const PAGE_SIZE = 50;
 export function useInbox(f: InboxFilters) {

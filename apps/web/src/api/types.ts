@@ -5,7 +5,7 @@ import type { ContactView, ConversationDetail, ConversationPage, ConversationVie
 export type { ContactView, ConversationDetail, ConversationPage, ConversationView, MessageView, Permission, RoleName, TeamView, UserView };
 
 export interface Me {
-  user: { id: string | null; name: string | null; role: RoleName | null };
+  user: { id: string | null; name: string | null; role: RoleName | null; operator: boolean };
   brand: { id: string; slug: string; name: string; timezone: string };
   permissions: Permission[];
   csrfToken: string | null;

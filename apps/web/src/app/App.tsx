@@ -6,6 +6,7 @@ import { Inbox } from '../inbox/Inbox';
 import { Icon } from '../ui/Icon';
 import { Avatar, Button, Skeleton } from '../ui/ui';
 import { AvailabilityControl } from './Availability';
+import { BrandSwitcher } from './BrandSwitcher';
 import { HelpDialog } from './HelpDialog';
 import { useLiveEvents } from './live';
 import { MentionsMenu } from './MentionsMenu';
@@ -18,7 +19,8 @@ export function App() {
   const { me, loading } = useSession();
   if (loading) return <div className="boot"><Skeleton lines={4} /></div>;
   if (!me) return <SignIn />;
-  return <Desk />;
+  // Keyed by brand: switching brands remounts the desk, closing the old brand's live stream and state.
+  return <Desk key={me.brand.id} />;
 }
 
 function Desk() {
@@ -42,7 +44,7 @@ function Desk() {
   // Opening the conversation (from the toast, the Mentions menu or the list) answers the toast.
   const openId = route.page === 'inbox' ? route.conversationId : null;
   const toast = mention && mention.conversationId !== openId ? mention : null;
-  const admin = can('user:manage') || can('team:manage') || can('channel:manage') || can('token:manage');
+  const admin = can('user:manage') || can('team:manage') || can('channel:manage') || can('token:manage') || me.user.operator;
   // Someone without an admin permission who types an /admin/… address is shown the inbox there.
   useEffect(() => { if (route.page === 'admin' && !admin) navigate('/', { replace: true }); }, [route.page, admin]);
 
@@ -50,7 +52,7 @@ function Desk() {
     <div className="desk">
       <a className="skip" href="#main">Skip to content</a>
       <header className="topbar">
-        <div className="brandmark"><img src="/favicon.svg" alt="" width={24} height={24} /><span>Earshot</span><span className="brand-name">{me.brand.name}</span></div>
+        <div className="brandmark"><img src="/favicon.svg" alt="" width={24} height={24} /><span>Earshot</span><BrandSwitcher /></div>
         <nav className="topnav" aria-label="Main">
           <a href="/" aria-current={route.page === 'inbox' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/'); }}><Icon name="inbox" /> Inbox</a>
           {admin ? <a href="/admin" aria-current={route.page === 'admin' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/admin'); }}><Icon name="settings" /> Admin</a> : null}

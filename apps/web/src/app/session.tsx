@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, setCsrfToken, setUnauthorizedHandler } from '../api/client';
 import type { Me, Permission } from '../api/types';
+import { navigate } from './router';
 
 interface Session {
   me: Me | null;
@@ -10,6 +11,8 @@ interface Session {
   notice: string | null;
   signIn(email: string, password: string): Promise<void>;
   signOut(): Promise<void>;
+  /** Moves to another brand of the user's: a new session; nothing cached from the old brand is kept. */
+  switchBrand(brand: string): Promise<void>;
   can(p: Permission): boolean;
 }
 
@@ -53,6 +56,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       adopt(null);
       qc.clear();
       setNotice('You have signed out.');
+    },
+    async switchBrand(brand) {
+      const m = await api<Me>('POST', '/api/v1/auth/switch-brand', { brand });
+      qc.clear();
+      adopt(m);
+      navigate('/');
     },
     can: (p) => !!me?.permissions.includes(p),
   }), [me, loading, notice, adopt, qc]);

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { errorMessage } from '../api/client';
-import { useCapabilities, useConversationActions, useTeams, useUsers } from '../api/hooks';
+import { useConversationActions, useTeams, useUsers } from '../api/hooks';
 import type { ConversationView } from '../api/types';
 import { useSession } from '../app/session';
 import { Button, Dialog } from '../ui/ui';
@@ -18,7 +18,6 @@ export function Actions({ c }: { c: ConversationView }) {
   const a = useConversationActions(c.id);
   const users = useUsers();
   const teams = useTeams();
-  const caps = useCapabilities();
   const [tagDraft, setTagDraft] = useState('');
   const [transferOpen, setTransferOpen] = useState(false);
   const [teamId, setTeamId] = useState('');
@@ -40,7 +39,7 @@ export function Actions({ c }: { c: ConversationView }) {
           {(users.data ?? []).filter((u) => u.role !== 'viewer').map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
         </select>
       </label>
-      <Button size="sm" disabled={!caps.transfer || !can('conversation:assign')} title={caps.transfer ? 'Transfer to another team with a note' : 'Transfer arrives with team routing on this server'} onClick={() => setTransferOpen(true)}>Transfer…</Button>
+      <Button size="sm" disabled={!can('conversation:assign')} title="Transfer to another team with a note" onClick={() => setTransferOpen(true)}>Transfer…</Button>
       <label className="inline-field"><span>Priority</span>
         <select value={c.priority} disabled={!canUpdate} onChange={(e) => a.priority.mutate(e.target.value as ConversationView['priority'])}>
           {['urgent', 'high', 'normal', 'low'].map((p) => <option key={p} value={p}>{p}</option>)}

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { errorMessage } from '../api/client';
-import { useCapabilities, useConversationActions } from '../api/hooks';
+import { useConversationActions } from '../api/hooks';
 import { CORRECTABLE, readTriage, type CorrectableLabel, type Label } from '../api/triage';
 import { useSession } from '../app/session';
 import { Badge, Button, type Tone } from '../ui/ui';
@@ -11,7 +11,6 @@ const pct = (c: number | null) => (c === null ? '' : ` ${Math.round(c * 100)}%`)
 /** A message's triage: each label with its confidence and reasons, and a way to correct it. */
 export function TriageLabels({ conversationId, messageId, triage }: { conversationId: string; messageId: string; triage: Record<string, unknown> | null }) {
   const t = readTriage(triage);
-  const caps = useCapabilities();
   const { can } = useSession();
   const actions = useConversationActions(conversationId);
   const [why, setWhy] = useState(false);
@@ -22,7 +21,7 @@ export function TriageLabels({ conversationId, messageId, triage }: { conversati
 
   const rows: [string, Label | null][] = [['sentiment', t.sentiment], ['intent', t.intent], ['topic', t.topic], ['needsResponse', t.needsResponse], ['language', t.language]];
   const reasons = rows.flatMap(([k, l]) => (l?.reasons.length ? [`${k}: ${l.reasons.join(', ')}`] : [])).concat(t.urgency?.reasons.length ? [`urgency ${Math.round(t.urgency.score)}: ${t.urgency.reasons.join(', ')}`] : []);
-  const canCorrect = caps.corrections && can('triage:correct');
+  const canCorrect = can('triage:correct');
 
   const submit = () => {
     const v = label === 'needsResponse' ? value === 'true' : value.trim();
@@ -42,7 +41,7 @@ export function TriageLabels({ conversationId, messageId, triage }: { conversati
       {t.urgency && t.urgency.score > 0 ? <Badge tone={t.urgency.score >= 60 ? 'bad' : t.urgency.score >= 30 ? 'warn' : 'neutral'} title={t.urgency.reasons.join(', ')}>urgency {Math.round(t.urgency.score)}</Badge> : null}
       {reasons.length ? <Button size="sm" variant="ghost" aria-expanded={why} onClick={() => setWhy((w) => !w)}>Why?</Button> : null}
       <Button size="sm" variant="ghost" disabled={!canCorrect} onClick={() => setEditing((e) => !e)}
-        title={canCorrect ? 'Correct a label; corrections retrain the model' : caps.corrections ? 'You cannot correct labels' : 'Label corrections arrive with the triage integration on this server'}>Correct</Button>
+        title={canCorrect ? 'Correct a label; corrections retrain the model' : 'You cannot correct labels'}>Correct</Button>
       {why ? <ul className="reasons">{reasons.map((r) => <li key={r}>{r}</li>)}</ul> : null}
       {editing ? (
         <form className="correct-form" onSubmit={(e) => { e.preventDefault(); submit(); }}>

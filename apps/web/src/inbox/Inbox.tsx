@@ -1,5 +1,5 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
-import { useCapabilities, useConversationActions, useInbox, useUsers } from '../api/hooks';
+import { useConversationActions, useInbox, useUsers } from '../api/hooks';
 import type { InboxFilters, SortName, ViewName } from '../api/types';
 import { inboxPath, navigate } from '../app/router';
 import { ConversationPane } from '../conversation/ConversationPane';
@@ -42,7 +42,6 @@ export function Inbox({ conversationId, incidentId, onHelp }: { conversationId: 
   const filters = useMemo(() => ({ ...own, incidentId: incidentId ?? '' }), [own, incidentId]);
   const [showFilters, setShowFilters] = useState(false);
   const [sortBefore, setSortBefore] = useState<SortName>('recent');
-  const caps = useCapabilities();
   // Typing in search does not refetch on every key: the list follows the deferred value.
   const deferredQ = useDeferredValue(filters.q);
   const query = useMemo(() => ({ ...filters, q: deferredQ }), [filters, deferredQ]);
@@ -103,8 +102,8 @@ export function Inbox({ conversationId, incidentId, onHelp }: { conversationId: 
           const pick = () => set(breaching ? { view: v.id, sort: sortBefore } : { view: v.id });
           return <button key={v.id} type="button" className={`view ${on ? 'on' : ''}`} aria-pressed={on} title={VIEW_TITLES[v.id]} onClick={pick}>{v.label}</button>;
         })}
-        <button type="button" className={`view ${breaching ? 'on' : ''}`} aria-pressed={breaching} disabled={!caps.slaPolicy}
-          title={caps.slaPolicy ? 'Open and pending, the nearest SLA deadline first (breached ones on top)' : 'Arrives with SLA policies on this server'}
+        <button type="button" className={`view ${breaching ? 'on' : ''}`} aria-pressed={breaching}
+          title="Open and pending, the nearest SLA deadline first (breached ones on top)"
           onClick={() => { if (!breaching) setSortBefore(filters.sort === 'sla_due' ? 'recent' : filters.sort); set({ view: 'all', sort: 'sla_due', status: ['open', 'pending'] }); }}>Breaching soon</button>
       </nav>
       <section className="listcol" aria-label="Conversation list">

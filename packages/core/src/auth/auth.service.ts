@@ -14,6 +14,8 @@ export interface Principal extends Actor {
   permissions: ReadonlySet<Permission>;
   csrfToken?: string;
   sessionId?: string;
+  /** An operator of the installation (creates brands); never granted by a brand role or a token. */
+  operator?: boolean;
 }
 
 export interface LoginResult { token: string; csrfToken: string; expiresAt: Date; principal: Principal }
@@ -35,17 +37,45 @@ export class AuthService {
       membership = brand ? await findMembership(this.db, brand.id, user.id) : undefined;
     }
     if (!membership) throw new EarshotError('EARSHOT_FORBIDDEN', 'this user has no access to that brand');
-    // A new random session id at every login: a session id planted before login is never reused (fixation).
+    return this.#openSession(user, membership, 'user.logged_in');
+  }
+
+  /**
+   * Moves a signed-in user to another brand they have a role in: a new session (new cookie token and
+   * CSRF token) scoped to that brand replaces the old one, so nothing issued for one brand works in
+   * another. A brand the user has no role in, or that does not exist, is the same refusal.
+   */
+  async switchBrand(current: Principal, brandSlugOrId: string): Promise<LoginResult> {
+    if (current.type !== 'user' || !current.userId || !current.sessionId) throw new EarshotError('EARSHOT_FORBIDDEN', 'only a signed-in user can switch brands; an API token belongs to one brand');
+    const user = await this.db.selectFrom('users').selectAll().where('id', '=', current.userId).executeTakeFirst();
+    if (!user || user.disabled_at) throw new EarshotError('EARSHOT_UNAUTHENTICATED', 'sign in first');
+    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(brandSlugOrId);
+    const brand = await this.db.selectFrom('brands').select('id').where(isUuid ? 'id' : 'slug', '=', brandSlugOrId.toLowerCase()).executeTakeFirst();
+    const membership = brand ? await findMembership(this.db, brand.id, user.id) : undefined;
+    if (!membership) throw new EarshotError('EARSHOT_FORBIDDEN', 'you have no role in that brand', { field: 'body.brand' });
+    const res = await this.#openSession(user, membership, 'user.switched_brand', { fromBrandId: current.brandId });
+    await this.db.deleteFrom('sessions').where('id', '=', current.sessionId).execute();
+    return res;
+  }
+
+  async #openSession(user: { id: string; name: string; operator: boolean }, membership: { brand_id: string; role: Role }, action: string, after?: Record<string, unknown>): Promise<LoginResult> {
+    // A new random session id at every login and switch: a session id planted before is never reused (fixation).
     const token = randomToken(32);
     const csrfToken = randomToken(24);
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
     const principal = await transact(this.db, async (uow) => {
       await uow.tx.insertInto('sessions').values({ id: sha256Hex(token), user_id: user.id, brand_id: membership.brand_id, csrf_token: csrfToken, expires_at: expiresAt, created_at: now }).execute();
-      uow.record({ brandId: membership.brand_id, actorType: 'user', actorId: user.id, action: 'user.logged_in', subjectType: 'user', subjectId: user.id, at: now });
-      return this.principalFor(membership.brand_id, user.id, user.name, membership.role);
+      uow.record({ brandId: membership.brand_id, actorType: 'user', actorId: user.id, action, subjectType: 'user', subjectId: user.id, ...(after ? { after } : {}), at: now });
+      return this.principalFor(membership.brand_id, user.id, user.name, membership.role, user.operator);
     });
-    return { token, csrfToken, expiresAt, principal: { ...principal, csrfToken } };
+    return { token, csrfToken, expiresAt, principal: { ...principal, csrfToken, sessionId: sha256Hex(token) } };
+  }
+
+  /** Whether a session still exists and has not expired (long-lived streams check it). */
+  async sessionAlive(sessionId: string): Promise<boolean> {
+    const s = await this.db.selectFrom('sessions').select('expires_at').where('id', '=', sessionId).executeTakeFirst();
+    return !!s && s.expires_at > this.clock.now();
   }
 
   async logout(token: string): Promise<void> {
@@ -57,7 +87,7 @@ export class AuthService {
     const id = sha256Hex(token);
     const s = await this.db.selectFrom('sessions as s').innerJoin('users as u', 'u.id', 's.user_id')
       .innerJoin('memberships as m', (j) => j.onRef('m.user_id', '=', 's.user_id').onRef('m.brand_id', '=', 's.brand_id'))
-      .select(['s.id', 's.user_id', 's.brand_id', 's.csrf_token', 's.expires_at', 's.last_seen_at', 'u.name', 'u.disabled_at', 'm.role'])
+      .select(['s.id', 's.user_id', 's.brand_id', 's.csrf_token', 's.expires_at', 's.last_seen_at', 'u.name', 'u.disabled_at', 'u.operator', 'm.role'])
       .where('s.id', '=', id).executeTakeFirst();
     const now = this.clock.now();
     if (!s || s.disabled_at) throw new EarshotError('EARSHOT_UNAUTHENTICATED', 'sign in first');
@@ -68,7 +98,7 @@ export class AuthService {
     if (now.getTime() - s.last_seen_at.getTime() > SESSION_TOUCH_MS) {
       await this.db.updateTable('sessions').set({ last_seen_at: now, expires_at: new Date(now.getTime() + SESSION_TTL_MS) }).where('id', '=', id).execute();
     }
-    return { ...this.principalFor(s.brand_id, s.user_id, s.name, s.role), csrfToken: s.csrf_token, sessionId: id };
+    return { ...this.principalFor(s.brand_id, s.user_id, s.name, s.role, s.operator), csrfToken: s.csrf_token, sessionId: id };
   }
 
   async fromApiToken(token: string): Promise<Principal> {
@@ -87,8 +117,8 @@ export class AuthService {
     return { type: 'token', id: t.id, brandId: t.brand_id, userId: t.user_id, name: t.name, permissions: new Set(perms) };
   }
 
-  principalFor(brandId: string, userId: string, name: string, role: Role): Principal {
-    return { type: 'user', id: userId, userId, brandId, role, name, permissions: new Set(permissionsOf(role)) };
+  principalFor(brandId: string, userId: string, name: string, role: Role, operator = false): Principal {
+    return { type: 'user', id: userId, userId, brandId, role, name, operator, permissions: new Set(permissionsOf(role)) };
   }
 
   async createToken(actor: Actor, input: { name: string; scopes: Permission[] }): Promise<{ id: string; token: string; prefix: string; scopes: string[] }> {

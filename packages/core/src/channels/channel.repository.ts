@@ -28,3 +28,7 @@ export async function lockChannel(ex: Executor, brandId: string, id: string): Pr
 export async function updateChannel(ex: Executor, brandId: string, id: string, set: { name?: string; status?: string; status_detail?: string | null; credentials_enc?: string | null; settings?: string }): Promise<ChannelRow> {
   return ex.updateTable('channels').set(set).where('brand_id', '=', brandId).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
+
+export async function updateChannelSettings(ex: Executor, brandId: string, id: string, settings: Record<string, unknown>): Promise<void> {
+  await ex.updateTable('channels').set({ settings: JSON.stringify(settings) }).where('brand_id', '=', brandId).where('id', '=', id).execute();
+}

@@ -1,4 +1,5 @@
-import { EarshotError, type ChannelKind } from '@earshot/domain';
+import { CHANNEL_SETUP, EarshotError, missingForChannel, type ChannelKind, type SetupField } from '@earshot/domain';
+import { lastChallenge, type ChallengeSeen } from './channel-setup.repository';
 import type { DB, Kysely } from '@earshot/db';
 import { randomToken, type SecretBox } from '../shared/crypto';
 import { transact, type Executor } from '../shared/unit-of-work';
@@ -9,7 +10,7 @@ import { getDriver } from './registry';
 import type { PollingService } from '../polling/poll.service';
 import { releaseParkedDeliveries } from '../deliver/paused-channel';
 import { CommunitySettings } from '../community/community.settings';
-import { findChannel, findChannelById, insertChannel, listChannels, lockChannel, updateChannel, type ChannelRow } from './channel.repository';
+import { findChannel, findChannelById, insertChannel, listChannels, lockChannel, updateChannel, updateChannelSettings, type ChannelRow } from './channel.repository';
 
 
 /** How long a webhook route may use a channel it looked up (a change made elsewhere shows after this). */
@@ -33,10 +34,10 @@ export interface ChannelUpdate {
   name?: string | undefined;
   status?: 'active' | 'paused' | undefined;
   credentials?: Record<string, string | null> | undefined;
+  /** Settings to set (a value) or clear (null); others are kept (a community channel's are then validated as a whole). */
+  settings?: Record<string, unknown> | undefined;
   /** Generic API channel: a new signing secret, shown once (the old one stops working at once). */
   rotateSecret?: boolean | undefined;
-  /** The community channel's settings (escalation hours, topics, limits), merged over the current ones and validated. */
-  settings?: Record<string, unknown> | undefined;
 }
 
 export class ChannelService {
@@ -46,6 +47,20 @@ export class ChannelService {
 
   /** `polling` schedules the first poll of a pollable channel (email, feed, X in polling mode) when it is created. */
   constructor(private readonly db: Kysely<DB>, private readonly box: SecretBox, private readonly clock: Clock, private readonly polling: PollingService | null = null) {}
+
+  /** The set-up wizard's view of one channel: what its provider needs, what it lacks, its webhook and the last challenge. */
+  async setup(brandId: string, id: string): Promise<ChannelSetupView> {
+    const row = await findChannel(this.db, brandId, id);
+    if (!row) throw new EarshotError('EARSHOT_CHANNEL_NOT_FOUND', 'channel not found', { field: 'params.id' });
+    const kind = row.kind as ChannelKind;
+    const spec = CHANNEL_SETUP[kind];
+    const channel = this.view(row);
+    return {
+      channel, credentials: spec.credentials, settings: spec.settings, missing: missingForChannel(kind, channel.credentialKeys, row.settings),
+      webhookPath: spec.webhook ? `/api/v1/channels/${row.id}/events` : null,
+      challenge: spec.challenge ? { kind: spec.challenge, last: await lastChallenge(this.db, row.id) } : null,
+    };
+  }
 
   view(row: ChannelRow): ChannelView {
     return {
@@ -67,15 +82,18 @@ export class ChannelService {
       credentials.secret = secret;
     }
     const settings = input.kind === 'community' ? checkCommunitySettings(input.settings ?? {}) : input.settings ?? {};
+    const missing = missingForChannel(input.kind, Object.keys(credentials), settings);
     return transact(this.db, async (uow) => {
       if (input.kind === 'community' && await uow.tx.selectFrom('channels').select('id').where('brand_id', '=', actor.brandId).where('kind', '=', 'community').executeTakeFirst()) {
         throw new EarshotError('EARSHOT_CONFLICT', 'this brand already has a community channel; change its settings instead', { field: 'body.kind' });
       }
-      const row = await insertChannel(uow.tx, {
+      let row = await insertChannel(uow.tx, {
         brand_id: actor.brandId, kind: input.kind, name: input.name,
         credentials_enc: Object.keys(credentials).length ? this.box.seal(credentials) : null, settings,
       });
-      await this.polling?.schedule(uow.tx, row);
+      // A channel without what its provider needs is never listed active: it says what it lacks.
+      if (missing.length) row = await updateChannel(uow.tx, actor.brandId, row.id, { status: 'disconnected', status_detail: needsDetail(missing) });
+      else await this.polling?.schedule(uow.tx, row);
       uow.record({ brandId: actor.brandId, actorType: actor.type, actorId: actor.id, action: 'channel.created', subjectType: 'channel', subjectId: row.id, after: { kind: row.kind, name: row.name, credentialKeys: Object.keys(credentials).sort() }, at: this.clock.now() });
       return { channel: this.view(row), secret };
     });
@@ -101,20 +119,27 @@ export class ChannelService {
         set.name = input.name;
         audit('channel.renamed', { name: row.name }, { name: input.name });
       }
-      if (input.settings !== undefined) {
-        if (row.kind !== 'community') throw new EarshotError('EARSHOT_VALIDATION', 'only the community channel\'s settings can be changed here', { field: 'body.settings' });
-        const next = checkCommunitySettings({ ...row.settings, ...input.settings });
-        if (JSON.stringify(next) !== JSON.stringify(row.settings)) {
-          set.settings = JSON.stringify(next);
-          audit('channel.settings_changed', { settings: row.settings }, { settings: next });
-        }
-      }
       const resuming = input.status === 'active' && row.status !== 'active';
       if (input.status !== undefined && input.status !== row.status) {
         set.status = input.status;
         set.status_detail = input.status === 'paused' ? `paused at ${at.toISOString()}` : null;
         audit(input.status === 'paused' ? 'channel.paused' : 'channel.resumed', { status: row.status }, { status: input.status });
       }
+      let settings = row.settings;
+      if (input.settings !== undefined) {
+        let merged: Record<string, unknown> = { ...row.settings };
+        for (const [k, v] of Object.entries(input.settings)) {
+          if (v === null) delete merged[k];
+          else merged[k] = v;
+        }
+        // A community channel's settings are checked (and their defaults filled in) as a whole.
+        if (row.kind === 'community') merged = checkCommunitySettings(merged);
+        if (JSON.stringify(merged) !== JSON.stringify(row.settings)) {
+          settings = merged;
+          audit('channel.settings_changed', { settings: row.settings }, { settings });
+        }
+      }
+      let finalKeys = Object.keys(this.credentials(row));
       if (input.credentials !== undefined || input.rotateSecret) {
         const credentials = this.credentials(row);
         const changed = new Set<string>();
@@ -129,9 +154,29 @@ export class ChannelService {
           changed.add('secret');
         }
         set.credentials_enc = Object.keys(credentials).length ? this.box.seal(credentials) : null;
+        finalKeys = Object.keys(credentials);
         audit('channel.credentials_rotated', { credentialKeys: Object.keys(this.credentials(row)).sort() }, { credentialKeys: Object.keys(credentials).sort(), changedKeys: [...changed].sort() });
       }
-      const next = Object.keys(set).length ? await updateChannel(uow.tx, actor.brandId, id, set) : row;
+      // Completeness decides between disconnected (lacking something) and active; pausing stays the admin's.
+      const missing = missingForChannel(row.kind as ChannelKind, finalKeys, settings);
+      const wanted = set.status ?? row.status;
+      let connected = false;
+      if (missing.length) {
+        if (input.status === 'active') throw new EarshotError('EARSHOT_VALIDATION', `this channel cannot be active yet: it ${needsDetail(missing)}`, { field: 'body.credentials' });
+        if (wanted === 'active' || (row.status === 'disconnected' && row.status_detail?.startsWith(NEEDS))) {
+          set.status = 'disconnected';
+          set.status_detail = needsDetail(missing);
+        }
+      } else if (row.status === 'disconnected' && row.status_detail?.startsWith(NEEDS) && wanted === 'disconnected') {
+        set.status = 'active';
+        set.status_detail = null;
+        connected = true;
+        audit('channel.connected', { status: row.status }, { status: 'active' });
+      }
+      const settingsChanged = settings !== row.settings;
+      if (settingsChanged) await updateChannelSettings(uow.tx, actor.brandId, id, settings);
+      const next = Object.keys(set).length || settingsChanged ? await updateChannel(uow.tx, actor.brandId, id, set) : row;
+      if (connected) await this.polling?.schedule(uow.tx, next);
       if (resuming) {
         await this.polling?.pollNow(uow.tx, next);
         await releaseParkedDeliveries(uow.tx, actor.brandId, id);
@@ -186,4 +231,20 @@ function checkCommunitySettings(raw: Record<string, unknown>): Record<string, un
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   throw new EarshotError('EARSHOT_VALIDATION', `settings.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, { field: `body.settings.${issue?.path.join('.') ?? ''}` });
+}
+
+const NEEDS = 'needs ';
+/** "needs consumerSecret, accessToken": what the channel lists as its status detail until it has them. */
+function needsDetail(missing: string[]): string {
+  return `${NEEDS}${missing.join(', ')}`;
+}
+
+export interface ChannelSetupView {
+  channel: ChannelView;
+  credentials: SetupField[];
+  settings: SetupField[];
+  missing: string[];
+  /** Where the provider posts (append to the server's public address); null for channels without webhooks. */
+  webhookPath: string | null;
+  challenge: { kind: 'x_crc' | 'meta_hub'; last: ChallengeSeen | null } | null;
 }

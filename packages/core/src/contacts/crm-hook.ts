@@ -67,6 +67,22 @@ export class CrmHookService {
     return this.get(actor);
   }
 
+  /**
+   * "Test now": one signed look-up of a sample customer against the saved hook, answered with what the
+   * CRM returned (or why it failed) and how long it took. Nothing is stored on any contact.
+   */
+  async test(actor: Actor, sample: { email?: string | undefined; handle?: string | undefined }): Promise<{ ok: boolean; attributes: CrmAttributes | null; error: string | null; ms: number }> {
+    const target = await this.target(actor.brandId);
+    if (!target) throw new EarshotError('EARSHOT_INVALID_STATE', 'save a CRM URL and secret first', { field: 'body' });
+    const started = Date.now();
+    const r = await this.lookup(target, {
+      brandId: actor.brandId,
+      contact: { id: '00000000-0000-4000-8000-000000000000', name: 'Earshot test customer', email: sample.email ?? null, identities: sample.handle ? [{ channelKind: 'x', externalId: sample.handle, handle: sample.handle }] : [] },
+    });
+    const ms = Date.now() - started;
+    return r.ok ? { ok: true, attributes: r.attributes, error: null, ms } : { ok: false, attributes: null, error: r.error, ms };
+  }
+
   /** The hook's URL and secret, or null when the brand has none (or its secret cannot be opened). */
   async target(brandId: string): Promise<{ url: string; secret: string } | null> {
     const h = await this.#stored(brandId);

@@ -8,6 +8,7 @@ import type { Actor } from '../shared/actor';
 import type { Clock } from '../shared/clock';
 import { transact, type UnitOfWork } from '../shared/unit-of-work';
 import { findMembership } from '../auth/user.repository';
+import { agencyApprovalOf } from '../brands/brand.service';
 import { listMessages, lockConversation, updateConversation, type ConversationRow } from './conversation.repository';
 import { getConversationView, listConversations, messageViews, type ListFilters } from './conversation.query';
 import { insertMentions, resolveMentionedUsers, withMentions } from '../mentions/mention.repository';
@@ -143,8 +144,9 @@ export class ConversationService {
           details: { findings: personalData.map((f) => ({ kind: f.kind, index: f.index, length: f.match.length })) },
         });
       }
-      // An agency agent's public reply waits for a brand agent's approval before it is sent.
-      const needsApproval = kind === 'message' && input.visibility === 'public' && actor.role === 'agency_agent';
+      // An agency agent's reply waits for a brand agent's approval when the brand says so (public ones by default).
+      const needsApproval = kind === 'message' && actor.role === 'agency_agent'
+        && (await agencyApprovalOf(uow.tx, actor.brandId))[input.visibility === 'public' ? 'publicReplies' : 'privateReplies'] === 'approval';
       const idempotencyKey = input.idempotencyKey ?? `${kind}:${randomUUID()}`;
       const m = await uow.tx.insertInto('messages').values({
         brand_id: actor.brandId, conversation_id: id, channel_id: c.channel_id, direction: 'outbound', visibility: input.visibility, kind,

@@ -1,4 +1,5 @@
 import { sql, type DB, type Kysely } from '@earshot/db';
+import { recordChallenge } from '../channels/channel-setup.repository';
 import { EarshotError } from '@earshot/domain';
 import type { ChannelService } from '../channels/channel.service';
 import type { InboundRequest } from '../channels/driver';
@@ -62,6 +63,8 @@ export class IngestService {
     const { row, ctx } = await this.channels.load(channelId);
     const res = getDriver(row.kind).challenge?.(req, ctx) ?? null;
     if (!res) throw new EarshotError('EARSHOT_VALIDATION', 'not a challenge this channel understands', { field: 'query' });
+    // The set-up wizard shows whether the provider's challenge reached Earshot and was answered.
+    await recordChallenge(this.db, row.id, { at: new Date().toISOString(), ok: res.status < 400, status: res.status });
     return res;
   }
 

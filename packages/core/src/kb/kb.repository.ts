@@ -22,10 +22,10 @@ export async function slugTaken(ex: Executor, brandId: string, slug: string, exc
 }
 
 /** A published article by brand (slug, or id when it looks like one) and slug: the public page. */
-export async function findPublished(ex: Executor, brandRef: string, slug: string): Promise<(KbArticleRow & { brand_name: string; brand_slug: string }) | undefined> {
+export async function findPublished(ex: Executor, brandRef: string, slug: string): Promise<(KbArticleRow & { brand_name: string; brand_slug: string; brand_settings: Record<string, unknown> }) | undefined> {
   const byId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(brandRef);
-  return (await sql<KbArticleRow & { brand_name: string; brand_slug: string }>`
-    select ${COLUMNS}, b.name as brand_name, b.slug as brand_slug ${FROM} join brands b on b.id = a.brand_id
+  return (await sql<KbArticleRow & { brand_name: string; brand_slug: string; brand_settings: Record<string, unknown> }>`
+    select ${COLUMNS}, b.name as brand_name, b.slug as brand_slug, b.settings as brand_settings ${FROM} join brands b on b.id = a.brand_id
     where ${byId ? sql`b.id = ${brandRef}::uuid` : sql`b.slug = ${brandRef}`} and a.slug = ${slug} and a.status = 'published'`.execute(ex)).rows[0];
 }
 

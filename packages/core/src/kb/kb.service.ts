@@ -1,4 +1,6 @@
 import type { DB, Kysely, KbArticleStatus } from '@earshot/db';
+import type { BrandLook } from '@earshot/domain';
+import { brandSettingsOf } from '../brands/brand.service';
 import { EarshotError, type KbArticlePage, type KbArticleSummary, type KbArticleView, type KbSuggestions } from '@earshot/domain';
 import type { Actor } from '../shared/actor';
 import { z } from 'zod';
@@ -22,7 +24,7 @@ export interface KbArticleInput {
 
 export interface KbListQuery { q?: string | undefined; status?: KbArticleStatus | undefined; tag?: string | undefined; cursor?: string | undefined; limit?: number | undefined }
 
-export interface PublicArticle { brandName: string; brandSlug: string; title: string; html: string; tags: string[]; updatedAt: string; publishedAt: string }
+export interface PublicArticle { brandName: string; brandSlug: string; look: BrandLook; title: string; html: string; tags: string[]; updatedAt: string; publishedAt: string }
 
 // A brand slug (0001: ^[a-z0-9][a-z0-9-]{1,62}$) or a brand id.
 const BRAND_REF_RE = /^(?:[a-z0-9][a-z0-9-]{1,62}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
@@ -171,7 +173,7 @@ export class KbService {
     if (!BRAND_REF_RE.test(brand) || !SLUG_RE.test(article) || article.length > 100) throw notFound('params.slug');
     const r = await findPublished(this.db, brand, article);
     if (!r?.published_at) throw notFound('params.slug');
-    return { brandName: r.brand_name, brandSlug: r.brand_slug, title: r.title, html: renderMarkdown(r.body), tags: r.tags, updatedAt: r.updated_at.toISOString(), publishedAt: r.published_at.toISOString() };
+    return { brandName: r.brand_name, brandSlug: r.brand_slug, look: brandSettingsOf(r.brand_settings).look, title: r.title, html: renderMarkdown(r.body), tags: r.tags, updatedAt: r.updated_at.toISOString(), publishedAt: r.published_at.toISOString() };
   }
 
   /**

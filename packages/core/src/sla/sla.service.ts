@@ -1,6 +1,6 @@
 import type { ConversationsTable, DB, Kysely, Updateable } from '@earshot/db';
 import {
-  BusinessHours, EarshotError, SlaPolicy, conversationTimings, decideEscalations, responsePercentilesByChannel, slaCompliance,
+  BusinessHours, EarshotError, SlaPolicy, conversationTimings, decideEscalations, previewDueTimes, responsePercentilesByChannel, slaCompliance,
   type ChannelFairnessRow, type ChannelKind, type ComplianceGroupBy, type ComplianceRow, type SlaClock, type SlaEvent, type SlaMetric,
 } from '@earshot/domain';
 import type { EventBus } from '../events/event-bus';
@@ -289,6 +289,13 @@ export class SlaService {
       uow.record({ brandId: actor.brandId, actorType: actor.type, actorId: actor.id, action: 'sla.policy_updated', subjectType: 'sla_policy', subjectId: teamId ?? 'brand', before: before ? { version: before.version, policy: before.policy } : null, after: { version, policy }, at: this.clock.now() });
     });
     return this.getPolicy(actor, teamId);
+  }
+
+  /** When a message received now (or `at`) would be due, under a draft policy and hours or the saved ones. */
+  async preview(actor: Actor, draft: { policy?: SlaPolicy | undefined; hours?: BusinessHours | undefined; at?: Date | undefined }): Promise<ReturnType<typeof previewDueTimes>> {
+    const policy = draft.policy ?? (await policyFor(this.db, actor.brandId, null)).policy;
+    const hours = draft.hours ?? (await hoursFor(this.db, actor.brandId, null)).hours;
+    return previewDueTimes(policy, hours, draft.at ?? this.clock.now());
   }
 
   async getHours(actor: Actor, teamId: string | null): Promise<HoursView> {

@@ -11,3 +11,4 @@ export * from './compliance';
 export * from './percentiles';
 export * from './timings';
 export * from './deadline';
+export * from './preview';
