@@ -29,6 +29,3 @@ export async function updateChannel(ex: Executor, brandId: string, id: string, s
   return ex.updateTable('channels').set(set).where('brand_id', '=', brandId).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function updateChannelSettings(ex: Executor, brandId: string, id: string, settings: Record<string, unknown>): Promise<void> {
-  await ex.updateTable('channels').set({ settings: JSON.stringify(settings) }).where('brand_id', '=', brandId).where('id', '=', id).execute();
-}

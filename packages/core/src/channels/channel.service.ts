@@ -10,7 +10,7 @@ import { getDriver } from './registry';
 import type { PollingService } from '../polling/poll.service';
 import { releaseParkedDeliveries } from '../deliver/paused-channel';
 import { CommunitySettings } from '../community/community.settings';
-import { findChannel, findChannelById, insertChannel, listChannels, lockChannel, updateChannel, updateChannelSettings, type ChannelRow } from './channel.repository';
+import { findChannel, findChannelById, insertChannel, listChannels, lockChannel, updateChannel, type ChannelRow } from './channel.repository';
 
 
 /** How long a webhook route may use a channel it looked up (a change made elsewhere shows after this). */
@@ -173,9 +173,8 @@ export class ChannelService {
         connected = true;
         audit('channel.connected', { status: row.status }, { status: 'active' });
       }
-      const settingsChanged = settings !== row.settings;
-      if (settingsChanged) await updateChannelSettings(uow.tx, actor.brandId, id, settings);
-      const next = Object.keys(set).length || settingsChanged ? await updateChannel(uow.tx, actor.brandId, id, set) : row;
+      if (settings !== row.settings) set.settings = JSON.stringify(settings);
+      const next = Object.keys(set).length ? await updateChannel(uow.tx, actor.brandId, id, set) : row;
       if (connected) await this.polling?.schedule(uow.tx, next);
       if (resuming) {
         await this.polling?.pollNow(uow.tx, next);
