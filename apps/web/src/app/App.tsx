@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { AdminPage } from '../admin/AdminPage';
+import { AnalyticsPage } from '../analytics/AnalyticsPage';
 import { useUsers } from '../api/hooks';
 import type { DeskEvent } from '../api/types';
 import { Inbox } from '../inbox/Inbox';
@@ -45,6 +46,9 @@ function Desk() {
   const admin = can('user:manage') || can('team:manage') || can('channel:manage') || can('token:manage');
   // Someone without an admin permission who types an /admin/… address is shown the inbox there.
   useEffect(() => { if (route.page === 'admin' && !admin) navigate('/', { replace: true }); }, [route.page, admin]);
+  // The dashboard is for those the analytics routes let in (analytics:read); others get the inbox.
+  const analytics = can('analytics:read');
+  useEffect(() => { if (route.page === 'analytics' && !analytics) navigate('/', { replace: true }); }, [route.page, analytics]);
 
   return (
     <div className="desk">
@@ -53,6 +57,7 @@ function Desk() {
         <div className="brandmark"><img src="/favicon.svg" alt="" width={24} height={24} /><span>Earshot</span><span className="brand-name">{me.brand.name}</span></div>
         <nav className="topnav" aria-label="Main">
           <a href="/" aria-current={route.page === 'inbox' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/'); }}><Icon name="inbox" /> Inbox</a>
+          {analytics ? <a href="/analytics" aria-current={route.page === 'analytics' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/analytics'); }}><Icon name="chart" /> Analytics</a> : null}
           {admin ? <a href="/admin" aria-current={route.page === 'admin' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/admin'); }}><Icon name="settings" /> Admin</a> : null}
         </nav>
         <div className="topbar-right">
@@ -66,7 +71,7 @@ function Desk() {
         </div>
       </header>
       <main id="main" className="main">
-        {route.page === 'admin' && admin ? <AdminPage tab={route.tab} /> : <Inbox conversationId={route.page === 'inbox' ? route.conversationId : null} incidentId={route.page === 'inbox' ? route.incidentId : null} onHelp={() => setHelp(true)} />}
+        {route.page === 'admin' && admin ? <AdminPage tab={route.tab} /> : route.page === 'analytics' && analytics ? <AnalyticsPage /> : <Inbox conversationId={route.page === 'inbox' ? route.conversationId : null} incidentId={route.page === 'inbox' ? route.incidentId : null} onHelp={() => setHelp(true)} />}
       </main>
       <HelpDialog open={help} onClose={() => setHelp(false)} />
       <div className="toasts" role="status" aria-live="polite">
