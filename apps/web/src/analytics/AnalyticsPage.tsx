@@ -125,7 +125,7 @@ function Toolbar({ state, onChange, topics }: { state: DashState; onChange: (s: 
         </span>
       ) : null}
       <label className="inline-field">Filter
-        <select value={dim} onChange={(e) => onChange({ ...state, filter: e.target.value ? { dim: e.target.value as FilterDim, value: '' } : null })}>
+        <select aria-label="Filter by" value={dim} onChange={(e) => onChange({ ...state, filter: e.target.value ? { dim: e.target.value as FilterDim, value: '' } : null })}>
           <option value="">Everything</option>
           {FILTER_DIMS.map((d) => <option key={d} value={d}>{DIM_LABEL[d]}</option>)}
         </select>
