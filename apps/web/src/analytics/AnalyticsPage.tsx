@@ -1,14 +1,14 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import {
   useBacklog, useBreakdown, useFairness, useNegativeWords, useOverview, useTimeseries, useTopics,
-  type Backlog, type Breakdown, type Fairness, type Keyed, type NegativeWords, type Overview, type Timeseries, type Topics,
+  type Backlog, type Breakdown, type Fairness, type Keyed, type NegativeWords, type Overview, type Summary, type Timeseries, type Topics,
 } from '../api/analytics';
 import { useChannels, useTeams, useUsers } from '../api/hooks';
 import { navigate } from '../app/router';
 import { useSession } from '../app/session';
 import { ErrorNote } from '../ui/ui';
 import { apiParams, backlogFiltered, backlogParams, FILTER_DIMS, inboxFilterOf, inboxHref, readDash, writeDash, type DashState, type FilterDim, type Preset } from './address';
-import { Bars, ChartCard, Columns, fmtDuration, fmtInt, fmtPct, type BarRow, type Series } from './charts';
+import { Bars, ChartCard, Columns, fillDays, fmtDuration, fmtInt, fmtPct, type BarRow, type Series } from './charts';
 import type { Cell } from './csv';
 
 // The analytics dashboard (issue 15): range and one filter in the address, every chart from the
@@ -71,7 +71,7 @@ export function AnalyticsPage() {
       </dl>
 
       <div className="chart-grid">
-        <VolumeChart q={series} />
+        <VolumeChart q={series} state={state} />
         <SentimentChart q={overview} s={series} state={state} />
         <ResponseChart q={overview} />
         <SlaChart q={overview} />
@@ -143,10 +143,18 @@ function Toolbar({ state, onChange, topics }: { state: DashState; onChange: (s: 
   );
 }
 
+const NO_TIME = { n: 0, avg: null, p50: null, p90: null };
+const ZERO: Summary = {
+  conversations: 0, inbound: 0, replies: 0, sentiment: { negative: 0, neutral: 0, positive: 0 }, public: 0, movedToPrivate: 0, movedToPrivateShare: null,
+  firstResponse: NO_TIME, nextResponse: NO_TIME, resolution: { ...NO_TIME, resolved: 0 }, sla: { firstResponse: { n: 0, met: 0, percentMet: null }, resolution: { n: 0, met: 0, percentMet: null } },
+};
+/** The points of a series, with the days that had nothing as zeros. */
+const pointsOf = (d: Timeseries | undefined, s: DashState) => (!d ? [] : d.interval === 'day' ? fillDays(d.points, s.from, s.to, (bucket) => ({ bucket, ...ZERO })) : d.points);
+
 type Q<T> = { data: T | undefined; isPending: boolean; error: unknown; refetch: () => unknown };
 
-function VolumeChart({ q }: { q: Q<Timeseries> }) {
-  const pts = q.data?.points ?? [];
+function VolumeChart({ q, state }: { q: Q<Timeseries>; state: DashState }) {
+  const pts = pointsOf(q.data, state);
   const series: Series[] = [{ name: 'Conversations', color: C.a }];
   const rows: Cell[][] = pts.map((p) => [p.bucket.slice(0, 10), p.conversations, p.inbound, p.replies]);
   return (
@@ -163,7 +171,7 @@ function SentimentChart({ q, s, state }: { q: Q<Overview>; s: Q<Timeseries>; sta
   const color = { negative: C.neg, neutral: C.neu, positive: C.pos };
   const base = inboxFilterOf(state);
   const rows: BarRow[] = t ? kinds.map((k) => ({ key: k, label: k, values: [t.sentiment[k]], href: inboxHref({ ...base, sentiment: k }) })) : [];
-  const pts = s.data?.points ?? [];
+  const pts = pointsOf(s.data, state);
   const csv: Cell[][] = pts.map((p) => [p.bucket.slice(0, 10), p.sentiment.negative, p.sentiment.neutral, p.sentiment.positive]);
   return (
     <ChartCard id="sentiment" title="Sentiment mix and trend" head={['bucket', 'negative', 'neutral', 'positive']} rows={t ? [['total', t.sentiment.negative, t.sentiment.neutral, t.sentiment.positive], ...csv] : []} query={q}>

@@ -1,4 +1,4 @@
-import { useId, type MouseEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type MouseEvent, type ReactNode } from 'react';
 import { navigate } from '../app/router';
 import { Icon } from '../ui/Icon';
 import { Button, ErrorNote, Skeleton } from '../ui/ui';
@@ -75,19 +75,19 @@ export function Bars({ series, rows, max }: { series: Series[]; rows: BarRow[]; 
         const text = series.map((s, i) => { const v = r.values[i]; return `${series.length > 1 ? `${s.name} ` : ''}${v === null || v === undefined ? 'no data' : (s.format ?? fmtInt)(v)}`; }).join(', ');
         const body = (
           <>
-            <span className="bar-label" title={r.label}>{r.label}{r.note ? <span className="bar-note">{r.note}</span> : null}</span>
+            <span className="bar-label" title={r.label}>{r.label}</span>
             <span className="bar-tracks" aria-hidden="true">
               {series.map((s, i) => {
                 const v = r.values[i] ?? null;
                 return (
                   <span className="bar-track" key={s.name}>
-                    <span className="bar" style={{ width: `${v === null ? 0 : Math.max(0.5, (v / top) * 100)}%`, background: s.color }} />
-                    <span className="bar-value">{v === null ? '–' : (s.format ?? fmtInt)(v)}</span>
+                    <span className="bar" style={{ width: `${!v ? 0 : Math.max(0.5, Math.min(100, (v / top) * 100))}%`, background: s.color }} />
+                    <span className="bar-value">{v === null ? '–' : (s.format ?? fmtInt)(v)}{i === 0 && r.note ? <span className="bar-note">{r.note}</span> : null}</span>
                   </span>
                 );
               })}
             </span>
-            <span className="sr-only">: {text}</span>
+            <span className="sr-only">: {text}{r.note ?? ''}</span>
           </>
         );
         return r.href
@@ -100,17 +100,27 @@ export function Bars({ series, rows, max }: { series: Series[]; rows: BarRow[]; 
 
 /** Stacked columns over time (SVG). Each column carries a title with its numbers. */
 export function Columns({ series, points, label }: { series: Series[]; points: { bucket: string; values: number[] }[]; label: string }) {
-  const W = 640; const H = 180; const pad = { l: 36, r: 8, t: 8, b: 22 };
+  // The SVG is drawn at the width it is shown at, so its text keeps its size on any screen.
+  const box = useRef<HTMLDivElement>(null);
+  const [W, setW] = useState(640);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const ro = new ResizeObserver(([e]) => { if (e) setW(Math.max(240, Math.round(e.contentRect.width))); });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const H = 170; const pad = { l: 36, r: 8, t: 8, b: 22 };
   const top = Math.max(1, ...points.map((p) => p.values.reduce((a, b) => a + b, 0)));
   const step = (W - pad.l - pad.r) / Math.max(1, points.length);
   const bw = Math.max(1, step * 0.72);
   const y = (v: number) => (v / top) * (H - pad.t - pad.b);
-  const every = Math.ceil(points.length / 8);
-  const ticks = [0, Math.round(top / 2), top];
+  const every = Math.ceil(points.length / Math.max(2, Math.floor(W / 60)));
+  const ticks = [...new Set([0, Math.round(top / 2), top])];
   return (
-    <div className="columns">
+    <div className="columns" ref={box}>
       <Legend series={series} />
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
+      <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-label={label}>
         {ticks.map((t) => (
           <g key={t}>
             <line x1={pad.l} x2={W - pad.r} y1={H - pad.b - y(t)} y2={H - pad.b - y(t)} className="grid" />
@@ -136,4 +146,16 @@ export function Columns({ series, points, label }: { series: Series[]; points: {
       </svg>
     </div>
   );
+}
+
+/** Every day of the range, the days without conversations as zeros (the routes return only days with some). */
+export function fillDays<T extends { bucket: string }>(points: T[], from: string, to: string, zero: (bucket: string) => T): T[] {
+  const have = new Map(points.map((p) => [p.bucket.slice(0, 10), p]));
+  const out: T[] = [];
+  const end = Date.parse(`${to}T00:00:00Z`);
+  for (let t = Date.parse(`${from}T00:00:00Z`), n = 0; t <= end && n < 400; t += 86_400_000, n++) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    out.push(have.get(day) ?? zero(day));
+  }
+  return out;
 }
