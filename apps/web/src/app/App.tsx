@@ -1,6 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { AdminPage } from '../admin/AdminPage';
-import { AnalyticsPage } from '../analytics/AnalyticsPage';
 import { useUsers } from '../api/hooks';
 import type { DeskEvent } from '../api/types';
 import { Inbox } from '../inbox/Inbox';
@@ -14,6 +13,9 @@ import { navigate, useRoute } from './router';
 import { useMe, useSession } from './session';
 import { SignIn } from './SignIn';
 import { useTheme } from './theme';
+
+// The dashboard is its own chunk, loaded when opened: the inbox does not carry it.
+const AnalyticsPage = lazy(() => import('../analytics/AnalyticsPage').then((m) => ({ default: m.AnalyticsPage })));
 
 export function App() {
   const { me, loading } = useSession();
@@ -71,7 +73,7 @@ function Desk() {
         </div>
       </header>
       <main id="main" className="main">
-        {route.page === 'admin' && admin ? <AdminPage tab={route.tab} /> : route.page === 'analytics' && analytics ? <AnalyticsPage /> : <Inbox conversationId={route.page === 'inbox' ? route.conversationId : null} incidentId={route.page === 'inbox' ? route.incidentId : null} onHelp={() => setHelp(true)} />}
+        {route.page === 'admin' && admin ? <AdminPage tab={route.tab} /> : route.page === 'analytics' && analytics ? <Suspense fallback={<div className="boot"><Skeleton lines={4} /></div>}><AnalyticsPage /></Suspense> : <Inbox conversationId={route.page === 'inbox' ? route.conversationId : null} incidentId={route.page === 'inbox' ? route.incidentId : null} onHelp={() => setHelp(true)} />}
       </main>
       <HelpDialog open={help} onClose={() => setHelp(false)} />
       <div className="toasts" role="status" aria-live="polite">
