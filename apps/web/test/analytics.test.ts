@@ -101,11 +101,18 @@ describe('analytics dashboard in the browser', () => {
     expect(new URL(page.url()).searchParams.has('channel')).toBe(false);
     // A shorter range: the address says so and the routes are asked for those 7 days.
     const asked = page.waitForResponse((r) => r.url().includes('/api/v1/analytics/overview'));
-    await page.getByRole('radio', { name: '7 days' }).click();
+    await page.getByRole('button', { name: '7 days', pressed: false }).click();
     const sent = new URL((await asked).url()).searchParams;
     expect((Date.parse(sent.get('to')!) - Date.parse(sent.get('from')!)) / 86_400_000).toBe(6);
     expect(new URL(page.url()).searchParams.get('range')).toBe('7');
     await poll(total).toBe(((await (await asked).json()) as { totals: { conversations: number } }).totals.conversations);
+    // A custom range: two dates, kept in the address.
+    await page.getByRole('button', { name: 'Custom' }).click();
+    const to = new URL(page.url()).searchParams.get('to')!;
+    await page.getByLabel('From').fill('2026-01-01');
+    await poll(() => new URL(page.url()).searchParams.get('from')).toBe('2026-01-01');
+    expect(new URL(page.url()).searchParams.get('range')).toBe('custom');
+    expect(new URL(page.url()).searchParams.get('to')).toBe(to);
     // A bad custom range gets the server's coded answer on screen, not a blank page.
     await page.goto('/analytics?range=custom&from=2026-01-10&to=2025-01-01');
     await poll(() => page.getByRole('alert').first().textContent()).toMatch(/range|before|after/i);
@@ -153,5 +160,18 @@ describe('analytics dashboard in the browser', () => {
     const t = parseCsv(readFileSync((await d2.path())!, 'utf8'));
     expect(t[0]).toEqual(['topic', 'conversations', 'previous period', 'change %', 'negative']);
     expect(t.length).toBeGreaterThan(1);
+  });
+
+  it('fits a 390 px phone in dark: nothing scrolls sideways', async () => {
+    const phone = await signedIn(browser, s.url, s.users.supervisor.email, s.password, { colorScheme: 'dark' });
+    await phone.page.setViewportSize({ width: 390, height: 844 });
+    await phone.page.goto('/analytics');
+    await phone.page.locator('[data-chart="fairness"] .bar-row').first().waitFor();
+    const wide = await phone.page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => !e.closest('details:not([open])') && e.getBoundingClientRect().right > 391).slice(0, 8).map((e) => `${e.tagName}.${e.className}`));
+    expect(wide).toEqual([]);
+    expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBe(390);
+    expect(await phone.page.evaluate(() => { const m = document.querySelector('.analytics')!; return m.scrollWidth <= m.clientWidth; })).toBe(true);
+    expect(phone.errors).toEqual([]);
+    await phone.context.close();
   });
 });

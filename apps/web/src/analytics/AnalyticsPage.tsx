@@ -55,7 +55,7 @@ export function AnalyticsPage() {
         <h1>Analytics</h1>
         <Toolbar state={state} onChange={setState} topics={topics.data?.rows.map((r) => r.topic) ?? []} />
         <p className="muted small range-line">
-          {overview.data ? <>{overview.data.range.from.slice(0, 10)} – {state.to} · {overview.data.range.timeZone}</> : ' '}
+          {overview.data ? <>{state.from} – {state.to} · {overview.data.range.timeZone}</> : ' '}
           {state.filter && state.filter.dim !== 'visibility' ? <> · <a href={inboxHref(inboxFilterOf(state))} onClick={(e) => { e.preventDefault(); navigate(inboxHref(inboxFilterOf(state))); }}>Open these conversations in the inbox</a></> : null}
         </p>
       </div>
@@ -112,9 +112,9 @@ function Toolbar({ state, onChange, topics }: { state: DashState; onChange: (s: 
   const inList = options.some((o) => o.value === value);
   return (
     <div className="analytics-toolbar" role="group" aria-label="Range and filter">
-      <div className="chips" role="radiogroup" aria-label="Range">
+      <div className="chips" role="group" aria-label="Range">
         {(['7', '30', '90', 'custom'] as Preset[]).map((p) => (
-          <button key={p} type="button" role="radio" aria-checked={state.preset === p} className={`chip${state.preset === p ? ' on' : ''}`}
+          <button key={p} type="button" aria-pressed={state.preset === p} className={`chip${state.preset === p ? ' on' : ''}`}
             onClick={() => onChange(p === 'custom' ? { ...state, preset: p } : { ...readDash(`?range=${p}`), filter: state.filter })}>{PRESET_LABEL[p]}</button>
         ))}
       </div>

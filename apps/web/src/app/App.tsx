@@ -58,9 +58,9 @@ function Desk() {
       <header className="topbar">
         <div className="brandmark"><img src="/favicon.svg" alt="" width={24} height={24} /><span>Earshot</span><span className="brand-name">{me.brand.name}</span></div>
         <nav className="topnav" aria-label="Main">
-          <a href="/" aria-current={route.page === 'inbox' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/'); }}><Icon name="inbox" /> Inbox</a>
-          {analytics ? <a href="/analytics" aria-current={route.page === 'analytics' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/analytics'); }}><Icon name="chart" /> Analytics</a> : null}
-          {admin ? <a href="/admin" aria-current={route.page === 'admin' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/admin'); }}><Icon name="settings" /> Admin</a> : null}
+          <a href="/" aria-current={route.page === 'inbox' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/'); }}><Icon name="inbox" /> <span className="nav-label">Inbox</span></a>
+          {analytics ? <a href="/analytics" aria-current={route.page === 'analytics' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/analytics'); }}><Icon name="chart" /> <span className="nav-label">Analytics</span></a> : null}
+          {admin ? <a href="/admin" aria-current={route.page === 'admin' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/admin'); }}><Icon name="settings" /> <span className="nav-label">Admin</span></a> : null}
         </nav>
         <div className="topbar-right">
           {me.user.id && can('conversation:reply') ? <AvailabilityControl userId={me.user.id} /> : null}
