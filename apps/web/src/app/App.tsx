@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { AdminPage } from '../admin/AdminPage';
 import { useUsers } from '../api/hooks';
 import type { DeskEvent } from '../api/types';
@@ -14,6 +14,9 @@ import { navigate, useRoute } from './router';
 import { useMe, useSession } from './session';
 import { SignIn } from './SignIn';
 import { useTheme } from './theme';
+
+// The dashboard is its own chunk, loaded when opened: the inbox does not carry it.
+const AnalyticsPage = lazy(() => import('../analytics/AnalyticsPage').then((m) => ({ default: m.AnalyticsPage })));
 
 export function App() {
   const { me, loading } = useSession();
@@ -47,6 +50,9 @@ function Desk() {
   const admin = can('user:manage') || can('team:manage') || can('channel:manage') || can('token:manage') || me.user.operator;
   // Someone without an admin permission who types an /admin/… address is shown the inbox there.
   useEffect(() => { if (route.page === 'admin' && !admin) navigate('/', { replace: true }); }, [route.page, admin]);
+  // The dashboard is for those the analytics routes let in (analytics:read); others get the inbox.
+  const analytics = can('analytics:read');
+  useEffect(() => { if (route.page === 'analytics' && !analytics) navigate('/', { replace: true }); }, [route.page, analytics]);
 
   return (
     <div className="desk">
@@ -54,8 +60,9 @@ function Desk() {
       <header className="topbar">
         <div className="brandmark"><img src="/favicon.svg" alt="" width={24} height={24} /><span>Earshot</span><BrandSwitcher /></div>
         <nav className="topnav" aria-label="Main">
-          <a href="/" aria-current={route.page === 'inbox' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/'); }}><Icon name="inbox" /> Inbox</a>
-          {admin ? <a href="/admin" aria-current={route.page === 'admin' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/admin'); }}><Icon name="settings" /> Admin</a> : null}
+          <a href="/" aria-current={route.page === 'inbox' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/'); }}><Icon name="inbox" /> <span className="nav-label">Inbox</span></a>
+          {analytics ? <a href="/analytics" aria-current={route.page === 'analytics' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/analytics'); }}><Icon name="chart" /> <span className="nav-label">Analytics</span></a> : null}
+          {admin ? <a href="/admin" aria-current={route.page === 'admin' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/admin'); }}><Icon name="settings" /> <span className="nav-label">Admin</span></a> : null}
         </nav>
         <div className="topbar-right">
           {me.user.id && can('conversation:reply') ? <AvailabilityControl userId={me.user.id} /> : null}
@@ -68,7 +75,7 @@ function Desk() {
         </div>
       </header>
       <main id="main" className="main">
-        {route.page === 'admin' && admin ? <AdminPage tab={route.tab} /> : <Inbox conversationId={route.page === 'inbox' ? route.conversationId : null} incidentId={route.page === 'inbox' ? route.incidentId : null} onHelp={() => setHelp(true)} />}
+        {route.page === 'admin' && admin ? <AdminPage tab={route.tab} /> : route.page === 'analytics' && analytics ? <Suspense fallback={<div className="boot"><Skeleton lines={4} /></div>}><AnalyticsPage /></Suspense> : <Inbox conversationId={route.page === 'inbox' ? route.conversationId : null} incidentId={route.page === 'inbox' ? route.incidentId : null} onHelp={() => setHelp(true)} />}
       </main>
       <HelpDialog open={help} onClose={() => setHelp(false)} />
       <div className="toasts" role="status" aria-live="polite">

@@ -1,14 +1,15 @@
 import { useSyncExternalStore } from 'react';
 
-// Three screens and one id do not need a router library: the path is the state. The inbox's
+// Four screens and one id do not need a router library: the path is the state. The inbox's
 // incident filter rides along as ?incident=<id>, so a link can open the inbox filtered by it.
-export type Route = { page: 'inbox'; conversationId: string | null; incidentId: string | null } | { page: 'admin'; tab: string };
+export type Route = { page: 'inbox'; conversationId: string | null; incidentId: string | null } | { page: 'admin'; tab: string } | { page: 'analytics' };
 
 const UUID = /^[0-9a-f-]{36}$/;
 
 function parse(path: string, search: string): Route {
   const admin = /^\/admin(?:\/([a-z-]+))?/.exec(path);
   if (admin) return { page: 'admin', tab: admin[1] ?? 'channels' };
+  if (/^\/analytics\/?$/.test(path)) return { page: 'analytics' };
   const conv = /^\/c\/([0-9a-f-]{36})/.exec(path);
   const incident = new URLSearchParams(search).get('incident');
   return { page: 'inbox', conversationId: conv?.[1] ?? null, incidentId: incident && UUID.test(incident) ? incident : null };
