@@ -17,7 +17,7 @@ export async function openRuntime(config: Config, opts: { quiet?: boolean; class
   const applied = await migrate(handle, (_m, i, total) => bar?.update(i + 1, total));
   if (applied.length) bar?.done(`Applied ${applied.length} migration(s).`);
   const classifier = opts.classifier === undefined ? await loadClassifier() : opts.classifier;
-  const core = await Core.create({ handle, secretKey: config.secretKey, classifier, trainer: createTrainer(), crossProcessEvents: true, webhooks: { allowPrivate: config.webhookAllowPrivate } });
+  const core = await Core.create({ handle, secretKey: config.secretKey, classifier, trainer: createTrainer(), crossProcessEvents: true, webhooks: { allowPrivate: config.webhookAllowPrivate }, publicUrl: config.publicUrl });
   return { handle, core, config };
 }
 

@@ -35,6 +35,7 @@ import { retrainJob } from './triage/retrain.job';
 import type { TriageTrainer } from './triage/triage.types';
 import { systemClock, type Clock } from './shared/clock';
 import { WebhookService } from './webhooks/webhook.service';
+import { CsatService } from './csat/csat.service';
 import type { WebhookOptions } from './webhooks/webhook.options';
 
 /**
@@ -64,6 +65,8 @@ export interface CoreOptions {
   crossProcessEvents?: boolean;
   /** Outbound webhooks and the CRM hook: private targets, timeouts, retries (defaults are production's). */
   webhooks?: WebhookOptions;
+  /** The address customers reach this server at: survey links (default http://localhost:3000). */
+  publicUrl?: string;
 }
 
 /** Every service, wired once. Apps (HTTP server, CLI, worker) build one Core and use its parts. */
@@ -93,6 +96,7 @@ export class Core {
   readonly transfers: TransferService;
   readonly triage: TriageService;
   readonly webhooks: WebhookService;
+  readonly csat: CsatService;
   #workers: Worker[] = [];
   #pollsSeeded = false;
 
@@ -111,7 +115,11 @@ export class Core {
     this.sla = new SlaService(this.db, bus, this.clock, this.routing);
     // An agent going offline hands their open conversations on, in the same transaction.
     this.admin = new AdminService(this.db, bus, this.clock, { onAvailabilityChanged: async (uow, brandId, userId, availability) => { if (availability === 'offline') await this.routing.reassignFromAgent(uow, brandId, userId); } });
-    this.conversations = new ConversationService(this.db, bus, this.clock, () => this.wakeWorkers(), { afterChange: async (uow, brandId, id) => { await this.sla.refresh(uow, brandId, id); } });
+    this.csat = new CsatService(this.db, bus, this.clock, { publicUrl: opts.publicUrl ?? 'http://localhost:3000', secretKey: opts.secretKey });
+    this.conversations = new ConversationService(this.db, bus, this.clock, () => this.wakeWorkers(), {
+      afterChange: async (uow, brandId, id) => { await this.sla.refresh(uow, brandId, id); },
+      onResolved: async (uow, brandId, id, by, at) => { await this.csat.onResolved(uow, brandId, id, by, at); },
+    });
     this.transfers = new TransferService(this.db, bus, this.clock, this.routing, this.sla);
     this.crmHook = new CrmHookService(this.db, this.box, this.clock, undefined, { allowPrivate: opts.webhooks?.allowPrivate ?? false });
     this.contacts = new ContactService(this.db, this.clock, this.crmHook);
@@ -138,7 +146,8 @@ export class Core {
     return [
       processInboundJob({ channels: this.channels, routing: this.routing, sla: this.sla, bus: this.bus, clock: this.clock, classifier: this.opts.classifier ?? null }),
       slaEvaluateJob(this.sla),
-      deliverJob({ db: this.db, channels: this.channels, bus: this.bus, clock: this.clock }),
+      deliverJob({ db: this.db, channels: this.channels, bus: this.bus, clock: this.clock, expandText: (id, text) => this.csat.expandText(id, text) }),
+      this.csat.job(),
       pollJob({ db: this.db, channels: this.channels, ingest: this.ingest, clock: this.clock }),
       callFollowUpJob({ bus: this.bus, clock: this.clock }),
       retrainJob({ db: this.db, bus: this.bus, clock: this.clock, trainer: this.opts.trainer ?? null, debounceMs: this.#retrainDebounceMs() }),

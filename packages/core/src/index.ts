@@ -53,3 +53,5 @@ export { WebhookService } from './webhooks/webhook.service';
 export { JOB_WEBHOOK_DELIVER, JOB_WEBHOOK_FANOUT, defaultRetryDelayMs, type WebhookOptions } from './webhooks/webhook.options';
 export { signWebhook, verifyWebhookSignature, newWebhookSecret, type SignatureCheck } from './webhooks/webhook.signature';
 export { isPublicAddress, parseTargetUrl, resolveTarget, type OutboundPolicy } from './webhooks/outbound-http';
+export * from './csat/csat.service';
+export { surveyToken, surveyTokenHash, SURVEY_LINK_PLACEHOLDER } from './csat/csat.token';

@@ -137,6 +137,18 @@ export interface WebhookAttemptsTable {
 }
 export interface SchemaMigrationsTable { version: number; name: string; applied_at: Generated<Date> }
 
+export interface CsatSurveysTable {
+  id: Generated<string>; brand_id: string; conversation_id: string; resolution_key: string; token_hash: string | null;
+  status: 'sent' | 'skipped'; skip_reason: string | null; message_id: string | null; agent_id: string | null; team_id: string | null;
+  channel_id: string; visibility: 'public' | 'private'; sent_at: Timestamp; expires_at: Timestamp;
+  score: number | null; comment: string | null; reasons: Generated<string[]>; answered_at: Timestamp | null; answer_count: Generated<number>; created_at: CreatedAt;
+}
+export type CareTaskKind = 'csat_follow_up' | 'call_back';
+export interface CareTasksTable {
+  id: Generated<string>; brand_id: string; conversation_id: string; kind: CareTaskKind; source_key: string; title: string;
+  assignee_id: string | null; team_id: string | null; due_at: Timestamp; status: Generated<'open' | 'done'>; outcome: string | null;
+  done_by: string | null; done_at: Timestamp | null; created_at: CreatedAt;
+}
 export interface DB {
   brands: BrandsTable; users: UsersTable; memberships: MembershipsTable; teams: TeamsTable; team_members: TeamMembersTable;
   sessions: SessionsTable; api_tokens: ApiTokensTable; channels: ChannelsTable; channel_state: ChannelStateTable;
@@ -149,4 +161,5 @@ export interface DB {
   note_mentions: NoteMentionsTable; incidents: IncidentsTable; conversation_incidents: ConversationIncidentsTable;
   kb_articles: KbArticlesTable;
   webhook_subscriptions: WebhookSubscriptionsTable; webhook_deliveries: WebhookDeliveriesTable; webhook_attempts: WebhookAttemptsTable;
+  csat_surveys: CsatSurveysTable; care_tasks: CareTasksTable;
 }

@@ -10,3 +10,4 @@ export * from './assignment';
 export * from './sla';
 export * from './personal-data';
 export * from './events';
+export * from './api/csat';

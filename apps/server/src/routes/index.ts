@@ -17,9 +17,10 @@ import { systemRoutes } from './system.routes';
 import { routingRoutes } from './routing.routes';
 import { triageRoutes } from './triage.routes';
 import { webhookRoutes } from './webhooks.routes';
+import { csatRoutes } from './csat.routes';
 
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, channelRoutes, webchatRoutes, auditRoutes, eventRoutes, deskRoutes, routingRoutes, triageRoutes, mentionRoutes, incidentRoutes, kbRoutes, webhookRoutes]) {
+  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, channelRoutes, webchatRoutes, auditRoutes, eventRoutes, deskRoutes, routingRoutes, triageRoutes, mentionRoutes, incidentRoutes, kbRoutes, webhookRoutes, csatRoutes]) {
     await routes(app, deps);
   }
 }

@@ -37,7 +37,7 @@ function deliveredPartIdsOf(err: unknown): string[] {
  *   that reason for the agent to check rather than posted again;
  * - parts of a split reply that went out before a failure are passed back, and the retry continues after them.
  */
-export function deliverJob(deps: { db: Kysely<DB>; channels: ChannelService; bus: EventBus; clock: Clock }): JobDefinition {
+export function deliverJob(deps: { db: Kysely<DB>; channels: ChannelService; bus: EventBus; clock: Clock; expandText?: (messageId: string, text: string) => Promise<string> }): JobDefinition {
   const { db } = deps;
   async function mark(brandId: string, conversationId: string, messageId: string, set: { delivery_status: DeliveryStatus; delivery_error?: string | null; provider_message_id?: string | null }, audit?: { action: string; providerMessageIds?: string[] }) {
     await transact(db, async (uow) => {
@@ -89,7 +89,9 @@ export function deliverJob(deps: { db: Kysely<DB>; channels: ChannelService; bus
         throw new RetryAt(new Date(budget.resetAt), reason);
       }
 
-      const outbound = await buildOutbound(db, m, row.kind, prior?.delivered_part_ids ?? []);
+      // A survey message's link is put in only now: its token is never stored (csat/csat.token.ts).
+      const text = deps.expandText ? await deps.expandText(m.id, m.text) : m.text;
+      const outbound = await buildOutbound(db, { ...m, text }, row.kind, prior?.delivered_part_ids ?? []);
       await mark(m.brand_id, m.conversation_id, m.id, { delivery_status: 'sending' });
       await startAttempt(db, { messageId: m.id, brandId: m.brand_id, channelId: m.channel_id });
       const msg = m;
