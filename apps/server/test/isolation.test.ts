@@ -44,6 +44,8 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     await t.core.webhooks.requestFanout(a.brandId);
     await t.core.worker().drain();
     const delivery = await t.core.db.selectFrom('webhook_deliveries').select('id').where('subscription_id', '=', hook.subscription.id).limit(1).executeTakeFirstOrThrow();
+    const task = await t.core.db.insertInto('care_tasks').values({ brand_id: a.brandId, conversation_id: conv.id, kind: 'csat_follow_up', source_key: 'alpha-task', title: 'alpha task secret', assignee_id: a.agentId, due_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+    Object.assign(ids, { task: task.id });
     Object.assign(ids, { webhook: hook.subscription.id, webhookDelivery: delivery.id, webhookSecret: hook.secret });
     Object.assign(ids, { incident: incident[0]?.id ?? '', identity: identity.id, inbound: inbound.id, triageModel: model.id, canned: canned.id, id: conv.id, conversation: conv.id, contact: conv.contact_id, messageId: note.id, user: a.agentId, team: team.id, token: token.id, channel: a.apiChannelId });
     bAdmin = await login(t.app, b.emails.admin, b.password);
@@ -135,6 +137,10 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     'POST /api/v1/webhooks/:id/rotate-secret': { params: { id: 'webhook' } },
     'GET /api/v1/webhooks/:id/deliveries': { params: { id: 'webhook' } },
     'POST /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver': { params: { id: 'webhook', deliveryId: 'webhookDelivery' } },
+    'GET /api/v1/conversations/:id/care': { params: { id: 'conversation' } },
+    'GET /api/v1/tasks': {},
+    'POST /api/v1/tasks/:id/complete': { params: { id: 'task' }, body: { outcome: 'stolen' } },
+    'GET /api/v1/reports/csat': { query: '?groupBy=agent&format=csv' },
   };
 
   const protectedRoutes = () => t.app.routeTable.filter((r) => !r.public && r.method !== 'HEAD' && r.url.startsWith('/api/'));
@@ -157,7 +163,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
   });
 
   it('never lets brand B read or change brand A through any route', async () => {
-    const secrets = [ids.conversation, ids.contact, ids.messageId, ids.inbound, ids.triageModel, 'alpha-1', ids.team, ids.token, ids.channel, 'alpha secret complaint', 'alpha internal note', 'alpha canned secret', ids.canned, 'admin@alpha.test', 'agent@alpha.test', 'alpha incident secret', ids.incident, ids.article, 'Alpha article secret', 'alpha article body secret', 'alpha-crm', 'alpha-crm-secret-0123456789', ids.webhook, ids.webhookDelivery, ids.webhookSecret, 'alpha-hook'];
+    const secrets = [ids.conversation, ids.contact, ids.messageId, ids.inbound, ids.triageModel, 'alpha-1', ids.team, ids.token, ids.channel, 'alpha secret complaint', 'alpha internal note', 'alpha canned secret', ids.canned, 'admin@alpha.test', 'agent@alpha.test', 'alpha incident secret', ids.incident, ids.article, 'Alpha article secret', 'alpha article body secret', 'alpha-crm', 'alpha-crm-secret-0123456789', ids.webhook, ids.webhookDelivery, ids.webhookSecret, 'alpha-hook', ids.task, 'alpha task secret'];
     for (const r of protectedRoutes()) {
       if (r.url === '/api/v1/events' || r.url === '/api/v1/auth/logout') continue; // stream and sign-out checked separately
       const p = plan[`${r.method} ${r.url}`] ?? {};
@@ -184,6 +190,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     const sealed = await t.core.db.selectFrom('webhook_subscriptions').select('secret_enc').where('id', '=', ids.webhook ?? '').executeTakeFirstOrThrow();
     expect(t.core.box.open(sealed.secret_enc)).toBe(ids.webhookSecret);
     expect(await t.core.db.selectFrom('jobs').select('id').where('key', 'like', 'webhook.redeliver:%').execute()).toEqual([]);
+    expect(await t.core.db.selectFrom('care_tasks').select(['status', 'outcome']).where('id', '=', ids.task ?? '').executeTakeFirstOrThrow()).toEqual({ status: 'open', outcome: null });
     expect(await t.core.db.selectFrom('triage_corrections').select('id').where('brand_id', '=', a.brandId).execute()).toEqual([]);
     expect((await t.core.db.selectFrom('note_mentions').select('read_at').where('brand_id', '=', a.brandId).execute()).map((m) => m.read_at)).toEqual([null]);
     expect((await t.core.db.selectFrom('triage_models').select('state').where('id', '=', ids.triageModel ?? '').executeTakeFirstOrThrow()).state).toBe('candidate');

@@ -99,6 +99,10 @@ const requires: Record<string, { perm: Permission | null; params?: Record<string
   'POST /api/v1/webhooks/:id/rotate-secret': { perm: 'webhook:manage', params: { id: 'webhook' } },
   'GET /api/v1/webhooks/:id/deliveries': { perm: 'webhook:manage', params: { id: 'webhook' } },
   'POST /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver': { perm: 'webhook:manage', params: { id: 'webhook', deliveryId: 'webhookDelivery' } },
+  'GET /api/v1/conversations/:id/care': { perm: 'conversation:read', params: { id: 'conversation' } },
+  'GET /api/v1/tasks': { perm: 'conversation:read', query: '?assignee=me' },
+  'POST /api/v1/tasks/:id/complete': { perm: 'conversation:update', params: { id: 'task' }, body: { outcome: 'Called back, fixed' } },
+  'GET /api/v1/reports/csat': { perm: 'analytics:read', query: '?groupBy=channel' },
 };
 // Not walked: the event stream never ends (its permission is checked in isolation.test.ts) and
 // sign-out ends the session the walk uses (checked in errors.test.ts).
@@ -131,6 +135,8 @@ beforeAll(async () => {
   const article = await t.core.kb.create({ ...actor, userId: b.adminId }, { title: 'Wifi keeps dropping', body: 'Restart the router.', status: 'published' });
   const article2 = await t.core.kb.create({ ...actor, userId: b.adminId }, { title: 'To be deleted', body: 'x' });
   Object.assign(ids, { article: article.id, article2: article2.id });
+  const task = await t.core.db.insertInto('care_tasks').values({ brand_id: b.brandId, conversation_id: convs[0]?.id ?? '', kind: 'call_back', source_key: 'roles-task', title: 'Call back', assignee_id: b.agentId, due_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+  Object.assign(ids, { task: task.id });
   Object.assign(ids, { conversation: convs[0]?.id, contact: convs[0]?.contact_id, contact2: convs[1]?.contact_id, message: note.id, target: target.id, team: team.id, token: token.id, canned: canned.id, channel: b.apiChannelId, incident: incident?.id ?? '' });
   sessions.set('viewer', await login(t.app, b.emails.viewer, b.password));
   sessions.set('agency_agent', await login(t.app, b.emails.agency, b.password));

@@ -26,7 +26,7 @@ export function csatCsv(r: CsatReport): string {
 
 /** Parses a posted survey form (application/x-www-form-urlencoded) into the answer's shape. */
 function formAnswer(body: unknown): unknown {
-  if (!(body instanceof URLSearchParams)) return body;
+  if (!(body instanceof URLSearchParams)) return null; // the page posts forms only
   return { score: body.get('score') ?? undefined, comment: body.get('comment') ?? undefined, reasons: body.getAll('reasons') };
 }
 
