@@ -19,6 +19,7 @@ describeEachDb('satisfaction over HTTP: the public survey page and the report', 
     t = await createTestApp(kind);
     a = await seedBrand(t.core, 'csathttp');
     agent = await login(t.app, a.emails.agent, a.password);
+    await t.core.followups.setPolicy({ type: 'user', id: a.adminId, userId: a.adminId, brandId: a.brandId, role: 'admin' }, { teamId: null, enabled: false, waitHours: 24, businessHours: true, template: 'x', survey: true });
     viewer = await login(t.app, a.emails.viewer, a.password);
     const d = apiDelivery(a.apiSecret, [{ id: 'h-1', author: 'eve', text: 'My <b>bill</b> is wrong', visibility: 'private' }]);
     await t.app.inject({ method: 'POST', url: `/api/v1/channels/${a.apiChannelId}/events`, headers: { 'content-type': 'application/json', 'x-earshot-signature': d.signature }, payload: d.body });

@@ -44,6 +44,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     await t.core.webhooks.requestFanout(a.brandId);
     await t.core.worker().drain();
     const delivery = await t.core.db.selectFrom('webhook_deliveries').select('id').where('subscription_id', '=', hook.subscription.id).limit(1).executeTakeFirstOrThrow();
+    await t.core.followups.setPolicy({ ...actorA, userId: a.adminId }, { teamId: null, enabled: true, waitHours: 48, businessHours: true, template: 'alpha followup secret', survey: false });
     const task = await t.core.db.insertInto('care_tasks').values({ brand_id: a.brandId, conversation_id: conv.id, kind: 'csat_follow_up', source_key: 'alpha-task', title: 'alpha task secret', assignee_id: a.agentId, due_at: new Date() }).returning('id').executeTakeFirstOrThrow();
     Object.assign(ids, { task: task.id });
     Object.assign(ids, { webhook: hook.subscription.id, webhookDelivery: delivery.id, webhookSecret: hook.secret });
@@ -139,6 +140,8 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     'POST /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver': { params: { id: 'webhook', deliveryId: 'webhookDelivery' } },
     'GET /api/v1/conversations/:id/care': { params: { id: 'conversation' } },
     'GET /api/v1/tasks': {},
+    'GET /api/v1/followup-policies': {},
+    'PUT /api/v1/followup-policies': { body: { teamId: null, waitHours: 1, template: 'stolen' } },
     'POST /api/v1/tasks/:id/complete': { params: { id: 'task' }, body: { outcome: 'stolen' } },
     'GET /api/v1/reports/csat': { query: '?groupBy=agent&format=csv' },
   };
@@ -163,7 +166,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
   });
 
   it('never lets brand B read or change brand A through any route', async () => {
-    const secrets = [ids.conversation, ids.contact, ids.messageId, ids.inbound, ids.triageModel, 'alpha-1', ids.team, ids.token, ids.channel, 'alpha secret complaint', 'alpha internal note', 'alpha canned secret', ids.canned, 'admin@alpha.test', 'agent@alpha.test', 'alpha incident secret', ids.incident, ids.article, 'Alpha article secret', 'alpha article body secret', 'alpha-crm', 'alpha-crm-secret-0123456789', ids.webhook, ids.webhookDelivery, ids.webhookSecret, 'alpha-hook', ids.task, 'alpha task secret'];
+    const secrets = [ids.conversation, ids.contact, ids.messageId, ids.inbound, ids.triageModel, 'alpha-1', ids.team, ids.token, ids.channel, 'alpha secret complaint', 'alpha internal note', 'alpha canned secret', ids.canned, 'admin@alpha.test', 'agent@alpha.test', 'alpha incident secret', ids.incident, ids.article, 'Alpha article secret', 'alpha article body secret', 'alpha-crm', 'alpha-crm-secret-0123456789', ids.webhook, ids.webhookDelivery, ids.webhookSecret, 'alpha-hook', ids.task, 'alpha task secret', 'alpha followup secret'];
     for (const r of protectedRoutes()) {
       if (r.url === '/api/v1/events' || r.url === '/api/v1/auth/logout') continue; // stream and sign-out checked separately
       const p = plan[`${r.method} ${r.url}`] ?? {};
@@ -190,6 +193,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     const sealed = await t.core.db.selectFrom('webhook_subscriptions').select('secret_enc').where('id', '=', ids.webhook ?? '').executeTakeFirstOrThrow();
     expect(t.core.box.open(sealed.secret_enc)).toBe(ids.webhookSecret);
     expect(await t.core.db.selectFrom('jobs').select('id').where('key', 'like', 'webhook.redeliver:%').execute()).toEqual([]);
+    expect((await t.core.followups.policies(systemActor(a.brandId))).map((p) => [p.template, p.waitHours])).toEqual([['alpha followup secret', 48]]);
     expect(await t.core.db.selectFrom('care_tasks').select(['status', 'outcome']).where('id', '=', ids.task ?? '').executeTakeFirstOrThrow()).toEqual({ status: 'open', outcome: null });
     expect(await t.core.db.selectFrom('triage_corrections').select('id').where('brand_id', '=', a.brandId).execute()).toEqual([]);
     expect((await t.core.db.selectFrom('note_mentions').select('read_at').where('brand_id', '=', a.brandId).execute()).map((m) => m.read_at)).toEqual([null]);

@@ -101,6 +101,8 @@ const requires: Record<string, { perm: Permission | null; params?: Record<string
   'POST /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver': { perm: 'webhook:manage', params: { id: 'webhook', deliveryId: 'webhookDelivery' } },
   'GET /api/v1/conversations/:id/care': { perm: 'conversation:read', params: { id: 'conversation' } },
   'GET /api/v1/tasks': { perm: 'conversation:read', query: '?assignee=me' },
+  'GET /api/v1/followup-policies': { perm: 'conversation:read' },
+  'PUT /api/v1/followup-policies': { perm: 'sla:manage', body: { teamId: null, enabled: false, waitHours: 24 } },
   'POST /api/v1/tasks/:id/complete': { perm: 'conversation:update', params: { id: 'task' }, body: { outcome: 'Called back, fixed' } },
   'GET /api/v1/reports/csat': { perm: 'analytics:read', query: '?groupBy=channel' },
 };

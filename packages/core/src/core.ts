@@ -36,6 +36,8 @@ import type { TriageTrainer } from './triage/triage.types';
 import { systemClock, type Clock } from './shared/clock';
 import { WebhookService } from './webhooks/webhook.service';
 import { CsatService } from './csat/csat.service';
+import { FollowupService } from './followups/followup.service';
+import { policyFor } from './followups/followup.repository';
 import type { WebhookOptions } from './webhooks/webhook.options';
 
 /**
@@ -97,6 +99,7 @@ export class Core {
   readonly triage: TriageService;
   readonly webhooks: WebhookService;
   readonly csat: CsatService;
+  readonly followups: FollowupService;
   #workers: Worker[] = [];
   #pollsSeeded = false;
 
@@ -116,9 +119,15 @@ export class Core {
     // An agent going offline hands their open conversations on, in the same transaction.
     this.admin = new AdminService(this.db, bus, this.clock, { onAvailabilityChanged: async (uow, brandId, userId, availability) => { if (availability === 'offline') await this.routing.reassignFromAgent(uow, brandId, userId); } });
     this.csat = new CsatService(this.db, bus, this.clock, { publicUrl: opts.publicUrl ?? 'http://localhost:3000', secretKey: opts.secretKey });
+    this.followups = new FollowupService(this.db, bus, this.clock);
     this.conversations = new ConversationService(this.db, bus, this.clock, () => this.wakeWorkers(), {
       afterChange: async (uow, brandId, id) => { await this.sla.refresh(uow, brandId, id); },
-      onResolved: async (uow, brandId, id, by, at) => { await this.csat.onResolved(uow, brandId, id, by, at); },
+      onResolved: async (uow, brandId, id, by, at, teamId) => {
+        // The team's close-the-loop policy, else the brand's; without one nothing is sent.
+        const policy = await policyFor(uow.tx, brandId, teamId);
+        if (policy?.survey) await this.csat.onResolved(uow, brandId, id, by, at);
+        await this.followups.onResolved(uow, brandId, id, by, at, teamId, policy);
+      },
     });
     this.transfers = new TransferService(this.db, bus, this.clock, this.routing, this.sla);
     this.crmHook = new CrmHookService(this.db, this.box, this.clock, undefined, { allowPrivate: opts.webhooks?.allowPrivate ?? false });
@@ -148,6 +157,7 @@ export class Core {
       slaEvaluateJob(this.sla),
       deliverJob({ db: this.db, channels: this.channels, bus: this.bus, clock: this.clock, expandText: (id, text) => this.csat.expandText(id, text) }),
       this.csat.job(),
+      this.followups.job(),
       pollJob({ db: this.db, channels: this.channels, ingest: this.ingest, clock: this.clock }),
       callFollowUpJob({ bus: this.bus, clock: this.clock }),
       retrainJob({ db: this.db, bus: this.bus, clock: this.clock, trainer: this.opts.trainer ?? null, debounceMs: this.#retrainDebounceMs() }),

@@ -55,3 +55,4 @@ export { signWebhook, verifyWebhookSignature, newWebhookSecret, type SignatureCh
 export { isPublicAddress, parseTargetUrl, resolveTarget, type OutboundPolicy } from './webhooks/outbound-http';
 export * from './csat/csat.service';
 export { surveyToken, surveyTokenHash, SURVEY_LINK_PLACEHOLDER } from './csat/csat.token';
+export * from './followups/followup.service';

@@ -26,6 +26,8 @@ describeEachDb('satisfaction surveys after resolution', (kind) => {
     agentA = { ...systemActor(a.brandId), type: 'user', id: a.agentId, userId: a.agentId, role: 'agent' };
     agentB = { ...systemActor(b.brandId), type: 'user', id: b.agentId, userId: b.agentId, role: 'agent' };
     worker = t.core.worker();
+    // Surveys only, no follow-up message: brand A's policy; brand B has none.
+    await t.core.followups.setPolicy({ ...agentA, role: 'admin' }, { teamId: null, enabled: false, waitHours: 24, businessHours: true, template: 'x', survey: true });
   });
   afterAll(async () => { await t?.drop(); });
 
@@ -67,6 +69,14 @@ describeEachDb('satisfaction surveys after resolution', (kind) => {
     await t.core.conversations.setStatus(agentA, c, 'resolved');
     await worker.drain();
     expect(await surveysOf(c)).toHaveLength(1);
+  });
+
+  it('sends no survey where no policy asks for one', async () => {
+    const c = await conversation(b, 'Help with my order');
+    await t.core.conversations.setStatus(agentB, c, 'resolved');
+    await worker.drain();
+    expect(await surveysOf(c)).toHaveLength(0);
+    expect(await t.core.db.selectFrom('messages').select('id').where('conversation_id', '=', c).where('direction', '=', 'outbound').execute()).toHaveLength(0);
   });
 
   it('sends nothing for a conversation reopened within the wait, marked no-response-needed, or spam', async () => {

@@ -149,6 +149,15 @@ export interface CareTasksTable {
   assignee_id: string | null; team_id: string | null; due_at: Timestamp; status: Generated<'open' | 'done'>; outcome: string | null;
   done_by: string | null; done_at: Timestamp | null; created_at: CreatedAt;
 }
+export interface FollowupPoliciesTable {
+  id: Generated<string>; brand_id: string; team_id: string | null; enabled: Generated<boolean>; wait_hours: number; business_hours: Generated<boolean>;
+  template: string; survey: Generated<boolean>; updated_by: string | null; updated_at: Generated<Date>;
+}
+export interface FollowupsTable {
+  id: Generated<string>; brand_id: string; conversation_id: string; resolution_key: string; policy_id: string | null;
+  status: Generated<'scheduled' | 'sent' | 'task' | 'skipped'>; due_at: Timestamp; agent_id: string | null; message_id: string | null; task_id: string | null;
+  skip_reason: string | null; done_at: Timestamp | null; created_at: CreatedAt;
+}
 export interface DB {
   brands: BrandsTable; users: UsersTable; memberships: MembershipsTable; teams: TeamsTable; team_members: TeamMembersTable;
   sessions: SessionsTable; api_tokens: ApiTokensTable; channels: ChannelsTable; channel_state: ChannelStateTable;
@@ -161,5 +170,5 @@ export interface DB {
   note_mentions: NoteMentionsTable; incidents: IncidentsTable; conversation_incidents: ConversationIncidentsTable;
   kb_articles: KbArticlesTable;
   webhook_subscriptions: WebhookSubscriptionsTable; webhook_deliveries: WebhookDeliveriesTable; webhook_attempts: WebhookAttemptsTable;
-  csat_surveys: CsatSurveysTable; care_tasks: CareTasksTable;
+  csat_surveys: CsatSurveysTable; care_tasks: CareTasksTable; followup_policies: FollowupPoliciesTable; followups: FollowupsTable;
 }

@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CareTaskView, CsatAnswerInput, CsatGroupBy, CsatReport, CsatSurveyView, isEarshotError, type CsatReportRow } from '@earshot/domain';
+import { CareTaskView, CsatAnswerInput, CsatGroupBy, CsatReport, CsatSurveyView, FollowupPolicyInput, FollowupPolicyView, FollowupView, isEarshotError, type CsatReportRow } from '@earshot/domain';
 import { CSAT_LOW_SCORE } from '@earshot/domain';
 import { CSAT_CSP, invalidHtml, surveyHtml, thanksHtml } from './csat.page';
 import { authErrors, IdParams, type RouteDeps } from './shared';
 
-const Care = z.object({ surveys: z.array(CsatSurveyView), tasks: z.array(CareTaskView) });
+const Care = z.object({ surveys: z.array(CsatSurveyView), tasks: z.array(CareTaskView), followups: z.array(FollowupView) });
+const Policies = z.object({ items: z.array(FollowupPolicyView) });
 const Outcome = z.string().trim().min(1).max(2000).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
 const ReportQuery = z.strictObject({ groupBy: CsatGroupBy.default('agent'), from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional(), format: z.enum(['json', 'csv']).default('json') });
 
@@ -30,13 +31,22 @@ function formAnswer(body: unknown): unknown {
   return { score: body.get('score') ?? undefined, comment: body.get('comment') ?? undefined, reasons: body.getAll('reasons') };
 }
 
-/** Satisfaction: the public survey page, a conversation's surveys and tasks, the task queue, the report. */
+/** Closing the loop: follow-up policies, the public survey page, a conversation's surveys, follow-ups and tasks, the task queue, the report. */
 export async function csatRoutes(app: FastifyInstance, { core }: RouteDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['satisfaction'];
 
   r.get('/api/v1/conversations/:id/care', { schema: { tags, summary: 'The conversation\'s satisfaction surveys (with answers) and care tasks', params: IdParams, response: { 200: Care, ...authErrors } } },
-    async (req) => core.csat.care(req.can('conversation:read'), req.params.id));
+    async (req) => {
+      const who = req.can('conversation:read');
+      const care = await core.csat.care(who, req.params.id);
+      return { ...care, followups: await core.followups.followups(who, req.params.id) };
+    });
+  r.get('/api/v1/followup-policies', { schema: { tags, summary: 'Close-the-loop policies: the brand\'s and each team\'s (follow-up wait, template, survey)', response: { 200: Policies, ...authErrors } } },
+    async (req) => ({ items: await core.followups.policies(req.can('conversation:read')) }));
+  r.put('/api/v1/followup-policies', {
+    schema: { tags, summary: 'Set the brand\'s (teamId null) or a team\'s follow-up policy', body: FollowupPolicyInput, response: { 200: Policies, ...authErrors } },
+  }, async (req) => ({ items: await core.followups.setPolicy(req.can('sla:manage'), req.body) }));
   r.get('/api/v1/tasks', {
     schema: {
       tags, summary: 'Care tasks (follow-up after a low score, call-backs), soonest due first; ?assignee=me for mine',

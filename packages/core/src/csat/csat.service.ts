@@ -16,11 +16,10 @@ import { lockConversation } from '../conversations/conversation.repository';
 import { csatAggregates, findSurveyByTokenHash, groupLabels, liveSurvey, surveyViews, taskViews } from './csat.repository';
 import { isSurveyTokenShape, SURVEY_LINK_PLACEHOLDER, surveyToken, surveyTokenHash } from './csat.token';
 import { DEFAULT_SURVEY_TEMPLATE, fillTemplate } from './csat.template';
+import { customerForm } from '../followups/channel-form';
 
 export const JOB_CSAT_SEND = 'csat.send';
 const DAY_MS = 86_400_000;
-const META_KINDS = new Set(['facebook', 'instagram']);
-const MESSAGING_WINDOW_MS = DAY_MS;
 
 export interface CsatOptions {
   /** The address customers reach this server at (links in surveys), e.g. https://care.example.com. */
@@ -88,11 +87,10 @@ export class CsatService {
     const now = this.clock.now();
     if (await liveSurvey(tx, brandId, c.id, now)) return; // the customer's link from an earlier resolution still works
     const channel = await tx.selectFrom('channels').select(['kind']).where('brand_id', '=', brandId).where('id', '=', c.channel_id).executeTakeFirstOrThrow();
-    const visibility = c.last_inbound_public ? 'public' as const : 'private' as const;
+    const form = customerForm(channel.kind, c, now);
+    const visibility = form.kind === 'message' ? form.visibility : 'private';
     const agentId = p.resolvedBy ?? c.assignee_id;
-    const skip = channel.kind === 'phone' ? 'Phone conversation: there is no written channel for a survey link; ask on the follow-up call.'
-      : META_KINDS.has(channel.kind) && visibility === 'private' && (!c.last_inbound_at || now.getTime() - c.last_inbound_at.getTime() > MESSAGING_WINDOW_MS)
-        ? 'The messaging window is closed (more than 24 hours since the customer last wrote): the platform forbids a survey message.' : null;
+    const skip = form.kind === 'phone' ? 'Phone conversation: there is no written channel for a survey link; ask on the follow-up call.' : form.kind === 'closed' ? form.reason : null;
     const id = randomUUID();
     const base = { id, brand_id: brandId, conversation_id: c.id, resolution_key: `${c.id}:${p.resolvedAt}`, agent_id: agentId, team_id: c.team_id, channel_id: c.channel_id, visibility, sent_at: now, expires_at: new Date(now.getTime() + CSAT_TTL_DAYS * DAY_MS) };
     const inserted = await tx.insertInto('csat_surveys').values(skip ? { ...base, status: 'skipped', skip_reason: skip } : { ...base, status: 'sent', token_hash: surveyTokenHash(surveyToken(this.opts.secretKey, id)) })

@@ -62,3 +62,30 @@ export const CsatReportRow = z.object({
 export type CsatReportRow = z.infer<typeof CsatReportRow>;
 export const CsatReport = z.object({ groupBy: CsatGroupBy, from: z.string(), to: z.string(), total: CsatReportRow, rows: z.array(CsatReportRow) });
 export type CsatReport = z.infer<typeof CsatReport>;
+
+// Follow-up after resolution.
+
+export const DEFAULT_FOLLOWUP_TEMPLATE = 'Hi {{first_name}}, {{agent_name}} from {{brand_name}} here. Just checking: is everything working again since we last spoke? If not, reply here and I will pick it up.';
+const NoNul = z.string().refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
+
+export const FollowupPolicyInput = z.strictObject({
+  teamId: z.uuid().nullable().default(null),
+  enabled: z.boolean().default(true),
+  waitHours: z.number().int().min(1, 'wait at least 1 hour').max(720, 'wait at most 720 hours (30 days)'),
+  businessHours: z.boolean().default(true),
+  template: NoNul.pipe(z.string().trim().min(1).max(1000)).default(DEFAULT_FOLLOWUP_TEMPLATE),
+  /** Also send a satisfaction survey right after each resolution. */
+  survey: z.boolean().default(false),
+});
+export type FollowupPolicyInput = z.infer<typeof FollowupPolicyInput>;
+
+export const FollowupPolicyView = z.object({
+  id: z.string(), teamId: z.string().nullable(), teamName: z.string().nullable(), enabled: z.boolean(), waitHours: z.number(), businessHours: z.boolean(), template: z.string(), survey: z.boolean(), updatedAt: z.string(),
+});
+export type FollowupPolicyView = z.infer<typeof FollowupPolicyView>;
+
+export const FollowupView = z.object({
+  id: z.string(), conversationId: z.string(), status: z.enum(['scheduled', 'sent', 'task', 'skipped']), dueAt: z.string(), agentId: z.string().nullable(),
+  messageId: z.string().nullable(), taskId: z.string().nullable(), skipReason: z.string().nullable(), doneAt: z.string().nullable(),
+});
+export type FollowupView = z.infer<typeof FollowupView>;
