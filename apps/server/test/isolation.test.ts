@@ -47,6 +47,8 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     await t.core.followups.setPolicy({ ...actorA, userId: a.adminId }, { teamId: null, enabled: true, waitHours: 48, businessHours: true, template: 'alpha followup secret', survey: false });
     const task = await t.core.db.insertInto('care_tasks').values({ brand_id: a.brandId, conversation_id: conv.id, kind: 'csat_follow_up', source_key: 'alpha-task', title: 'alpha task secret', assignee_id: a.agentId, due_at: new Date() }).returning('id').executeTakeFirstOrThrow();
     Object.assign(ids, { task: task.id });
+    const batch = await t.core.notices.postIncidentUpdate({ ...actorA, userId: a.adminId, role: 'admin' }, incident[0]?.id ?? '', { text: 'alpha notice secret' });
+    Object.assign(ids, { batch: batch.id });
     Object.assign(ids, { webhook: hook.subscription.id, webhookDelivery: delivery.id, webhookSecret: hook.secret });
     Object.assign(ids, { incident: incident[0]?.id ?? '', identity: identity.id, inbound: inbound.id, triageModel: model.id, canned: canned.id, id: conv.id, conversation: conv.id, contact: conv.contact_id, messageId: note.id, user: a.agentId, team: team.id, token: token.id, channel: a.apiChannelId });
     bAdmin = await login(t.app, b.emails.admin, b.password);
@@ -144,13 +146,20 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     'PUT /api/v1/followup-policies': { body: { teamId: null, waitHours: 1, template: 'stolen' } },
     'POST /api/v1/tasks/:id/complete': { params: { id: 'task' }, body: { outcome: 'stolen' } },
     'GET /api/v1/reports/csat': { query: '?groupBy=agent&format=csv' },
+    'GET /api/v1/incidents/:id/notices': { params: { id: 'incident' } },
+    'POST /api/v1/incidents/:id/notices': { params: { id: 'incident' }, body: { text: 'from beta', resolve: true } },
+    'POST /api/v1/conversations/bulk-reply': { body: { conversationIds: ['conversation'], text: 'from beta', acknowledgeRepeat: true } },
+    'GET /api/v1/notice-batches/:id': { params: { id: 'batch' } },
+    'GET /api/v1/notice-batches/:id/notices': { params: { id: 'batch' } },
+    'POST /api/v1/notice-batches/:id/retry': { params: { id: 'batch' } },
   };
 
   const protectedRoutes = () => t.app.routeTable.filter((r) => !r.public && r.method !== 'HEAD' && r.url.startsWith('/api/'));
   const urlFor = (url: string, params: Record<string, string> = {}, query = '') => url.replace(/:(\w+)/g, (_, p: string) => ids[params[p] ?? ''] ?? 'missing') + query;
   const bodyFor = (body: unknown): unknown => (body && typeof body === 'object' && 'sourceId' in body ? { sourceId: ids.contact }
     : body && typeof body === 'object' && 'identityId' in body ? { identityId: ids.identity }
-    : body && typeof body === 'object' && 'incidentId' in body ? { incidentId: ids.incident } : body);
+    : body && typeof body === 'object' && 'incidentId' in body ? { incidentId: ids.incident }
+    : body && typeof body === 'object' && 'conversationIds' in body ? { ...body, conversationIds: [ids.conversation] } : body);
 
   it('has a plan for every protected route', () => {
     const missing = protectedRoutes().map((r) => `${r.method} ${r.url}`).filter((k) => !(k in plan));
@@ -166,7 +175,7 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
   });
 
   it('never lets brand B read or change brand A through any route', async () => {
-    const secrets = [ids.conversation, ids.contact, ids.messageId, ids.inbound, ids.triageModel, 'alpha-1', ids.team, ids.token, ids.channel, 'alpha secret complaint', 'alpha internal note', 'alpha canned secret', ids.canned, 'admin@alpha.test', 'agent@alpha.test', 'alpha incident secret', ids.incident, ids.article, 'Alpha article secret', 'alpha article body secret', 'alpha-crm', 'alpha-crm-secret-0123456789', ids.webhook, ids.webhookDelivery, ids.webhookSecret, 'alpha-hook', ids.task, 'alpha task secret', 'alpha followup secret'];
+    const secrets = [ids.conversation, ids.contact, ids.messageId, ids.inbound, ids.triageModel, 'alpha-1', ids.team, ids.token, ids.channel, 'alpha secret complaint', 'alpha internal note', 'alpha canned secret', ids.canned, 'admin@alpha.test', 'agent@alpha.test', 'alpha incident secret', ids.incident, ids.article, 'Alpha article secret', 'alpha article body secret', 'alpha-crm', 'alpha-crm-secret-0123456789', ids.webhook, ids.webhookDelivery, ids.webhookSecret, 'alpha-hook', ids.task, 'alpha task secret', 'alpha followup secret', ids.batch, 'alpha notice secret'];
     for (const r of protectedRoutes()) {
       if (r.url === '/api/v1/events' || r.url === '/api/v1/auth/logout') continue; // stream and sign-out checked separately
       const p = plan[`${r.method} ${r.url}`] ?? {};

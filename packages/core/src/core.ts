@@ -37,6 +37,7 @@ import { systemClock, type Clock } from './shared/clock';
 import { WebhookService } from './webhooks/webhook.service';
 import { CsatService } from './csat/csat.service';
 import { FollowupService } from './followups/followup.service';
+import { NoticeService } from './notices/notice.service';
 import { policyFor } from './followups/followup.repository';
 import type { WebhookOptions } from './webhooks/webhook.options';
 
@@ -100,6 +101,7 @@ export class Core {
   readonly webhooks: WebhookService;
   readonly csat: CsatService;
   readonly followups: FollowupService;
+  readonly notices: NoticeService;
   #workers: Worker[] = [];
   #pollsSeeded = false;
 
@@ -129,6 +131,7 @@ export class Core {
         await this.followups.onResolved(uow, brandId, id, by, at, teamId, policy);
       },
     });
+    this.notices = new NoticeService(this.db, bus, this.clock, this.conversations, () => this.wakeWorkers());
     this.transfers = new TransferService(this.db, bus, this.clock, this.routing, this.sla);
     this.crmHook = new CrmHookService(this.db, this.box, this.clock, undefined, { allowPrivate: opts.webhooks?.allowPrivate ?? false });
     this.contacts = new ContactService(this.db, this.clock, this.crmHook);

@@ -56,3 +56,4 @@ export { isPublicAddress, parseTargetUrl, resolveTarget, type OutboundPolicy } f
 export * from './csat/csat.service';
 export { surveyToken, surveyTokenHash, SURVEY_LINK_PLACEHOLDER } from './csat/csat.token';
 export * from './followups/followup.service';
+export * from './notices/notice.service';

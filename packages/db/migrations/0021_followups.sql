@@ -33,3 +33,29 @@ create table if not exists followups (
   created_at      timestamptz not null default now()
 );
 create index if not exists followups_conversation_idx on followups (brand_id, conversation_id, created_at desc);
+
+-- Incident notices (ADR 0019): an update posted from an incident goes to every linked conversation
+-- through the delivery queue, at most once per update × conversation (unique below); a notice's
+-- progress is its message's delivery status. Bulk replies from an inbox selection use the same rows
+-- with incident_id null.
+create table if not exists notice_batches (
+  id               uuid primary key default gen_random_uuid(),
+  brand_id         uuid not null references brands(id) on delete cascade,
+  incident_id      uuid references incidents(id) on delete cascade,
+  kind             text not null check (kind in ('incident_update', 'incident_resolution', 'bulk_reply')),
+  text             text not null,
+  idempotency_key  text,
+  created_by       uuid references users(id) on delete set null,
+  created_at       timestamptz not null default now(),
+  unique (brand_id, idempotency_key)
+);
+create index if not exists notice_batches_incident_idx on notice_batches (brand_id, incident_id, created_at desc);
+
+create table if not exists notices (
+  batch_id         uuid not null references notice_batches(id) on delete cascade,
+  conversation_id  uuid not null references conversations(id) on delete cascade,
+  brand_id         uuid not null references brands(id) on delete cascade,
+  message_id       uuid,
+  skip_reason      text,
+  primary key (batch_id, conversation_id)
+);

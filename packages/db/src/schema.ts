@@ -158,6 +158,12 @@ export interface FollowupsTable {
   status: Generated<'scheduled' | 'sent' | 'task' | 'skipped'>; due_at: Timestamp; agent_id: string | null; message_id: string | null; task_id: string | null;
   skip_reason: string | null; done_at: Timestamp | null; created_at: CreatedAt;
 }
+export type NoticeBatchKind = 'incident_update' | 'incident_resolution' | 'bulk_reply';
+export interface NoticeBatchesTable {
+  id: Generated<string>; brand_id: string; incident_id: string | null; kind: NoticeBatchKind; text: string; idempotency_key: string | null;
+  created_by: string | null; created_at: CreatedAt;
+}
+export interface NoticesTable { batch_id: string; conversation_id: string; brand_id: string; message_id: string | null; skip_reason: string | null }
 export interface DB {
   brands: BrandsTable; users: UsersTable; memberships: MembershipsTable; teams: TeamsTable; team_members: TeamMembersTable;
   sessions: SessionsTable; api_tokens: ApiTokensTable; channels: ChannelsTable; channel_state: ChannelStateTable;
@@ -171,4 +177,5 @@ export interface DB {
   kb_articles: KbArticlesTable;
   webhook_subscriptions: WebhookSubscriptionsTable; webhook_deliveries: WebhookDeliveriesTable; webhook_attempts: WebhookAttemptsTable;
   csat_surveys: CsatSurveysTable; care_tasks: CareTasksTable; followup_policies: FollowupPoliciesTable; followups: FollowupsTable;
+  notice_batches: NoticeBatchesTable; notices: NoticesTable;
 }

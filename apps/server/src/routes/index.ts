@@ -18,9 +18,10 @@ import { routingRoutes } from './routing.routes';
 import { triageRoutes } from './triage.routes';
 import { webhookRoutes } from './webhooks.routes';
 import { csatRoutes } from './csat.routes';
+import { noticeRoutes } from './notices.routes';
 
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, channelRoutes, webchatRoutes, auditRoutes, eventRoutes, deskRoutes, routingRoutes, triageRoutes, mentionRoutes, incidentRoutes, kbRoutes, webhookRoutes, csatRoutes]) {
+  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, channelRoutes, webchatRoutes, auditRoutes, eventRoutes, deskRoutes, routingRoutes, triageRoutes, mentionRoutes, incidentRoutes, kbRoutes, webhookRoutes, csatRoutes, noticeRoutes]) {
     await routes(app, deps);
   }
 }

@@ -9,10 +9,11 @@ import { UsersAdmin } from './UsersAdmin';
 import { JsonSettingAdmin } from './JsonSettingAdmin';
 import { KbAdmin } from './KbAdmin';
 import { WebhooksAdmin } from './WebhooksAdmin';
+import { FollowupAdmin } from './FollowupAdmin';
 
 const TABS = [
   ['channels', 'Channels'], ['teams', 'Teams & skills'], ['users', 'Users & roles'], ['tokens', 'API tokens'], ['canned', 'Canned responses'], ['kb', 'Knowledge base'],
-  ['routing', 'Routing rules'], ['sla', 'SLA & business hours'], ['webhooks', 'Webhooks'],
+  ['routing', 'Routing rules'], ['sla', 'SLA & business hours'], ['followup', 'Follow-up & CSAT'], ['webhooks', 'Webhooks'],
 ] as const;
 
 export function AdminPage({ tab }: { tab: string }) {
@@ -26,7 +27,7 @@ export function AdminPage({ tab }: { tab: string }) {
         ))}
       </nav>
       <section className="admin-body">
-        {tab === 'channels' ? <ChannelsAdmin /> : tab === 'teams' ? <TeamsAdmin /> : tab === 'users' ? <UsersAdmin /> : tab === 'tokens' ? <TokensAdmin /> : tab === 'canned' ? <CannedAdmin /> : tab === 'kb' ? <KbAdmin /> : tab === 'webhooks' ? <WebhooksAdmin />
+        {tab === 'channels' ? <ChannelsAdmin /> : tab === 'teams' ? <TeamsAdmin /> : tab === 'users' ? <UsersAdmin /> : tab === 'tokens' ? <TokensAdmin /> : tab === 'canned' ? <CannedAdmin /> : tab === 'kb' ? <KbAdmin /> : tab === 'webhooks' ? <WebhooksAdmin /> : tab === 'followup' ? <FollowupAdmin />
           : tab === 'routing' ? (caps.routingRules ? <JsonSettingAdmin title="Routing rules" path="/api/v1/routing/rules" field="rules" help="Conditions → actions, evaluated in order for every inbound message." /> : <Empty icon="settings" title="Routing rules are not available on this server yet">They appear here as soon as the server offers <code>/api/v1/routing/rules</code>.</Empty>)
           : tab === 'sla' ? (caps.slaPolicy || caps.businessHours ? (
             <>

@@ -89,3 +89,20 @@ export const FollowupView = z.object({
   messageId: z.string().nullable(), taskId: z.string().nullable(), skipReason: z.string().nullable(), doneAt: z.string().nullable(),
 });
 export type FollowupView = z.infer<typeof FollowupView>;
+
+// Incident notices and bulk replies: one batch, a notice per conversation, progress from delivery.
+
+export const NoticeBatchKind = z.enum(['incident_update', 'incident_resolution', 'bulk_reply']);
+export const NoticeProgress = z.object({ total: z.number(), queued: z.number(), awaitingApproval: z.number(), sent: z.number(), failed: z.number(), skipped: z.number() });
+export type NoticeProgress = z.infer<typeof NoticeProgress>;
+export const NoticeBatchView = z.object({
+  id: z.string(), incidentId: z.string().nullable(), kind: NoticeBatchKind, text: z.string(), createdBy: z.string().nullable(), createdByName: z.string().nullable(), createdAt: z.string(), progress: NoticeProgress,
+});
+export type NoticeBatchView = z.infer<typeof NoticeBatchView>;
+export const NoticeStatus = z.enum(['queued', 'awaiting_approval', 'sent', 'failed', 'skipped']);
+export type NoticeStatus = z.infer<typeof NoticeStatus>;
+export const NoticeView = z.object({
+  conversationId: z.string(), contactName: z.string().nullable(), channelKind: z.string(), visibility: z.enum(['public', 'private']).nullable(),
+  status: NoticeStatus, reason: z.string().nullable(), messageId: z.string().nullable(),
+});
+export type NoticeView = z.infer<typeof NoticeView>;
