@@ -29,9 +29,10 @@ describeEachDb('incident notices and bulk replies', (kind) => {
     agency = { ...systemActor(a.brandId), type: 'user', id: a.agencyId, userId: a.agencyId, role: 'agency_agent' };
     worker = t.core.worker();
     x = await startXFakeServer();
-    // X's real window for posts (the fake's default) would hold the third update for 15 minutes: the
+    // X's real windows for posts and DMs (the fake's defaults) would hold the third update for 15 minutes: the
     // queue waits correctly, the test should not. The injected 429 below still interrupts the run.
     x.setRateLimit('tweets', 10_000);
+    x.setRateLimit('dm', 10_000);
     xChannel = (await t.core.channels.create(systemActor(a.brandId), { kind: 'x', name: 'X', credentials: { ...x.credentials }, settings: { apiBaseUrl: x.url, userId: x.brand.id } })).channel.id;
     for (let i = 0; i < X_PUBLIC + X_DMS; i++) {
       const from = x.addCustomer({ username: `cust${i}` });
