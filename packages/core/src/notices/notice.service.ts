@@ -84,7 +84,8 @@ export class NoticeService {
       if (targets.length !== ids.length) throw new EarshotError('EARSHOT_CONVERSATION_NOT_FOUND', 'some selected conversations do not exist', { field: 'body.conversationIds' });
       const publicCount = targets.filter((t) => t.last_inbound_public).length;
       if (publicCount > 0 && !input.acknowledgeRepeat) {
-        const repeats = await countPublicRepeats(this.db, this.clock, actor, input.text);
+        // In the transaction's own connection: the embedded database has only one.
+        const repeats = await countPublicRepeats(uow.tx, this.clock, actor, input.text);
         if (publicCount >= BULK_REPEAT_WARNING || repeats.count > 0) {
           throw new EarshotError('EARSHOT_CONFLICT', `This text would go out in public ${publicCount} time(s)${repeats.count ? ` and was already sent in public ${repeats.count} time(s) in ${repeats.windowDays} days` : ''}: confirm to send it anyway`, {
             field: 'body.acknowledgeRepeat', details: { publicCount, repeats: repeats.count, windowDays: repeats.windowDays },
