@@ -25,6 +25,7 @@ const Env = z.object({
   EARSHOT_RATE_LIMIT_INGEST: perMinute('EARSHOT_RATE_LIMIT_INGEST'),
   EARSHOT_WORKER_CONCURRENCY: z.coerce.number().int('EARSHOT_WORKER_CONCURRENCY must be a whole number of batches at a time')
     .min(1, 'EARSHOT_WORKER_CONCURRENCY must be 1..16').max(16, 'EARSHOT_WORKER_CONCURRENCY must be 1..16').optional(),
+  EARSHOT_PUBLIC_URL: z.url('EARSHOT_PUBLIC_URL must be the address customers reach this server at, e.g. https://care.example.com').optional(),
   EARSHOT_WEBHOOK_ALLOW_PRIVATE: z.enum(['0', '1', 'true', 'false'], 'EARSHOT_WEBHOOK_ALLOW_PRIVATE must be 0 or 1').optional(),
 });
 
@@ -51,6 +52,8 @@ export interface Config {
   workerConcurrency: number | undefined;
   /** Webhook and CRM-hook URLs may point at loopback/private/link-local addresses and use plain http (local receivers only). */
   webhookAllowPrivate: boolean;
+  /** The address customers reach this server at (survey links); default http://localhost:<port>. */
+  publicUrl: string;
 }
 
 export class ConfigError extends Error {}
@@ -81,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     workerConcurrency: e.EARSHOT_WORKER_CONCURRENCY,
     webhookAllowPrivate: truthy(e.EARSHOT_WEBHOOK_ALLOW_PRIVATE),
+    publicUrl: e.EARSHOT_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
   };
 }
 

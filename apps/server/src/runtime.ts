@@ -20,7 +20,7 @@ export async function openRuntime(config: Config, opts: { quiet?: boolean; class
   // The replica pool opens lazily: a replica that is down at start only sends analytics to the primary.
   const replica = config.replicaUrl ? { handle: await openDatabase({ url: config.replicaUrl, poolSize: 4, failFast: false }), maxLagSeconds: config.replicaMaxLagS } : undefined;
   if (config.replicaUrl) say(`Analytics read from the replica ${redactUrl(config.replicaUrl)} while it is at most ${config.replicaMaxLagS} s behind.`);
-  const core = await Core.create({ handle, secretKey: config.secretKey, classifier, trainer: createTrainer(), crossProcessEvents: true, webhooks: { allowPrivate: config.webhookAllowPrivate }, ...(replica ? { replica } : {}) });
+  const core = await Core.create({ handle, secretKey: config.secretKey, classifier, trainer: createTrainer(), crossProcessEvents: true, webhooks: { allowPrivate: config.webhookAllowPrivate }, ...(replica ? { replica } : {}), publicUrl: config.publicUrl });
   return { handle, core, config };
 }
 

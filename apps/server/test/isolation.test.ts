@@ -46,6 +46,11 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     await t.core.worker().drain();
     await t.core.analytics.catchUp(a.brandId); // A's rollups exist: B's analytics must not count them
     const delivery = await t.core.db.selectFrom('webhook_deliveries').select('id').where('subscription_id', '=', hook.subscription.id).limit(1).executeTakeFirstOrThrow();
+    await t.core.followups.setPolicy({ ...actorA, userId: a.adminId }, { teamId: null, enabled: true, waitHours: 48, businessHours: true, template: 'alpha followup secret', survey: false });
+    const task = await t.core.db.insertInto('care_tasks').values({ brand_id: a.brandId, conversation_id: conv.id, kind: 'csat_follow_up', source_key: 'alpha-task', title: 'alpha task secret', assignee_id: a.agentId, due_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+    Object.assign(ids, { task: task.id });
+    const batch = await t.core.notices.postIncidentUpdate({ ...actorA, userId: a.adminId, role: 'admin' }, incident[0]?.id ?? '', { text: 'alpha notice secret' });
+    Object.assign(ids, { batch: batch.id });
     Object.assign(ids, { webhook: hook.subscription.id, webhookDelivery: delivery.id, webhookSecret: hook.secret });
     Object.assign(ids, { incident: incident[0]?.id ?? '', identity: identity.id, inbound: inbound.id, triageModel: model.id, canned: canned.id, id: conv.id, conversation: conv.id, contact: conv.contact_id, messageId: note.id, user: a.agentId, team: team.id, token: token.id, channel: a.apiChannelId });
     const c = await seedCommunity(t.core, a.brandId, 'Alpha community secret');
@@ -169,6 +174,18 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     'GET /api/v1/brands': {},
     'POST /api/v1/brands/:id/members': { params: { id: 'brand' }, body: { email: 'admin@beta.test', name: 'Intruder', role: 'admin' } },
     'POST /api/v1/brands': { body: { slug: 'alpha', name: 'Stolen', admin: { email: 'admin@alpha.test', name: 'Hijack' } } },
+    'GET /api/v1/conversations/:id/care': { params: { id: 'conversation' } },
+    'GET /api/v1/tasks': {},
+    'GET /api/v1/followup-policies': {},
+    'PUT /api/v1/followup-policies': { body: { teamId: null, waitHours: 1, template: 'stolen' } },
+    'POST /api/v1/tasks/:id/complete': { params: { id: 'task' }, body: { outcome: 'stolen' } },
+    'GET /api/v1/reports/csat': { query: '?groupBy=agent&format=csv' },
+    'GET /api/v1/incidents/:id/notices': { params: { id: 'incident' } },
+    'POST /api/v1/incidents/:id/notices': { params: { id: 'incident' }, body: { text: 'from beta', resolve: true } },
+    'POST /api/v1/conversations/bulk-reply': { body: { conversationIds: ['conversation'], text: 'from beta', acknowledgeRepeat: true } },
+    'GET /api/v1/notice-batches/:id': { params: { id: 'batch' } },
+    'GET /api/v1/notice-batches/:id/notices': { params: { id: 'batch' } },
+    'POST /api/v1/notice-batches/:id/retry': { params: { id: 'batch' } },
   };
 
   const protectedRoutes = () => t.app.routeTable.filter((r) => !r.public && r.method !== 'HEAD' && r.url.startsWith('/api/'));
@@ -176,9 +193,10 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
   const bodyFor = (body: unknown): unknown => (body && typeof body === 'object' && 'sourceId' in body ? { sourceId: ids.contact }
     : body && typeof body === 'object' && 'identityId' in body ? { identityId: ids.identity }
     : body && typeof body === 'object' && 'incidentId' in body ? { incidentId: ids.incident }
-    : body && typeof body === 'object' && 'answerId' in body ? { answerId: ids.cAnswer } : body);
+    : body && typeof body === 'object' && 'answerId' in body ? { answerId: ids.cAnswer }
+    : body && typeof body === 'object' && 'conversationIds' in body ? { ...body, conversationIds: [ids.conversation] } : body);
 
-  const secrets = () => [ids.conversation, ids.contact, ids.messageId, ids.inbound, ids.triageModel, 'alpha-1', ids.team, ids.token, ids.channel, 'alpha secret complaint', 'alpha internal note', 'alpha canned secret', ids.canned, 'admin@alpha.test', 'agent@alpha.test', 'alpha incident secret', ids.incident, ids.article, 'Alpha article secret', 'alpha article body secret', 'alpha-crm', 'alpha-crm-secret-0123456789', ids.webhook, ids.webhookDelivery, ids.webhookSecret, 'alpha-hook', a.brandId, 'Brand alpha', 'Alpha community secret', ids.cQuestion, ids.cAnswer, ids.cMember];
+  const secrets = () => [ids.conversation, ids.contact, ids.messageId, ids.inbound, ids.triageModel, 'alpha-1', ids.team, ids.token, ids.channel, 'alpha secret complaint', 'alpha internal note', 'alpha canned secret', ids.canned, 'admin@alpha.test', 'agent@alpha.test', 'alpha incident secret', ids.incident, ids.article, 'Alpha article secret', 'alpha article body secret', 'alpha-crm', 'alpha-crm-secret-0123456789', ids.webhook, ids.webhookDelivery, ids.webhookSecret, 'alpha-hook', a.brandId, 'Brand alpha', 'Alpha community secret', ids.cQuestion, ids.cAnswer, ids.cMember, ids.task, 'alpha task secret', 'alpha followup secret', ids.batch, 'alpha notice secret'];
   /** Every route as this session, with brand A's ids: nothing of A in any answer, and every id of A unknown. */
   async function walk(session: Session, extraSecrets: string[] = []): Promise<void> {
     for (const r of protectedRoutes()) {
@@ -225,6 +243,8 @@ describeEachDb('brand isolation and authentication on every route', (kind) => {
     const sealed = await t.core.db.selectFrom('webhook_subscriptions').select('secret_enc').where('id', '=', ids.webhook ?? '').executeTakeFirstOrThrow();
     expect(t.core.box.open(sealed.secret_enc)).toBe(ids.webhookSecret);
     expect(await t.core.db.selectFrom('jobs').select('id').where('key', 'like', 'webhook.redeliver:%').execute()).toEqual([]);
+    expect((await t.core.followups.policies(systemActor(a.brandId))).map((p) => [p.template, p.waitHours])).toEqual([['alpha followup secret', 48]]);
+    expect(await t.core.db.selectFrom('care_tasks').select(['status', 'outcome']).where('id', '=', ids.task ?? '').executeTakeFirstOrThrow()).toEqual({ status: 'open', outcome: null });
     expect(await t.core.db.selectFrom('triage_corrections').select('id').where('brand_id', '=', a.brandId).execute()).toEqual([]);
     expect((await t.core.db.selectFrom('note_mentions').select('read_at').where('brand_id', '=', a.brandId).execute()).map((m) => m.read_at)).toEqual([null]);
     expect((await t.core.db.selectFrom('triage_models').select('state').where('id', '=', ids.triageModel ?? '').executeTakeFirstOrThrow()).state).toBe('candidate');

@@ -129,6 +129,18 @@ const requires: Record<string, { perm: Permission | null | 'operator'; params?: 
   'GET /api/v1/brands': { perm: 'operator' },
   'POST /api/v1/brands/:id/members': { perm: 'operator', params: { id: 'brand' }, body: { email: 'target@roles.test', name: 'Target', role: 'agent' } },
   'POST /api/v1/brands': { perm: 'operator', body: { slug: 'roles-new', name: 'New brand', admin: { email: 'lead@roles-new.test', name: 'Lead', password: 'correct horse battery staple' } } },
+  'GET /api/v1/conversations/:id/care': { perm: 'conversation:read', params: { id: 'conversation' } },
+  'GET /api/v1/tasks': { perm: 'conversation:read', query: '?assignee=me' },
+  'GET /api/v1/followup-policies': { perm: 'conversation:read' },
+  'PUT /api/v1/followup-policies': { perm: 'sla:manage', body: { teamId: null, enabled: false, waitHours: 24 } },
+  'POST /api/v1/tasks/:id/complete': { perm: 'conversation:update', params: { id: 'task' }, body: { outcome: 'Called back, fixed' } },
+  'GET /api/v1/reports/csat': { perm: 'analytics:read', query: '?groupBy=channel' },
+  'GET /api/v1/incidents/:id/notices': { perm: 'conversation:read', params: { id: 'incident' } },
+  'POST /api/v1/incidents/:id/notices': { perm: 'conversation:reply', params: { id: 'incident' }, body: { text: 'Engineers are on it' } },
+  'POST /api/v1/conversations/bulk-reply': { perm: 'conversation:reply', body: { conversationIds: ['conversation'], text: 'We are on it', acknowledgeRepeat: true } },
+  'GET /api/v1/notice-batches/:id': { perm: 'conversation:read', params: { id: 'batch' } },
+  'GET /api/v1/notice-batches/:id/notices': { perm: 'conversation:read', params: { id: 'batch' } },
+  'POST /api/v1/notice-batches/:id/retry': { perm: 'conversation:reply', params: { id: 'batch' } },
 };
 // Not walked: the event stream never ends (its permission is checked in isolation.test.ts), and
 // sign-out and switching brands end the session the walk uses (checked in errors.test.ts and isolation.test.ts).
@@ -163,6 +175,10 @@ beforeAll(async () => {
   Object.assign(ids, { article: article.id, article2: article2.id, brand: b.brandId });
   const c = await seedCommunity(t.core, b.brandId, 'Roles community question');
   Object.assign(ids, { cQuestion: c.question, cAnswer: c.answer, cComment: c.comment, cReport: c.report, cMember: c.member });
+  const task = await t.core.db.insertInto('care_tasks').values({ brand_id: b.brandId, conversation_id: convs[0]?.id ?? '', kind: 'call_back', source_key: 'roles-task', title: 'Call back', assignee_id: b.agentId, due_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+  Object.assign(ids, { task: task.id });
+  const batch = await t.core.notices.postIncidentUpdate({ ...actor, userId: b.adminId, role: 'admin' }, incident?.id ?? '', { text: 'First update' });
+  Object.assign(ids, { batch: batch.id });
   Object.assign(ids, { conversation: convs[0]?.id, contact: convs[0]?.contact_id, contact2: convs[1]?.contact_id, message: note.id, target: target.id, team: team.id, token: token.id, canned: canned.id, channel: b.apiChannelId, incident: incident?.id ?? '' });
   sessions.set('viewer', await login(t.app, b.emails.viewer, b.password));
   sessions.set('agency_agent', await login(t.app, b.emails.agency, b.password));
@@ -186,6 +202,7 @@ it('lets each role do exactly what its permissions allow, on every route', async
   const bodyFor = async (url: string, body: unknown): Promise<unknown> => {
     if (!body || typeof body !== 'object') return body;
     if ('sourceId' in body) return { sourceId: ids.contact2 };
+    if ('conversationIds' in body) return { ...body, conversationIds: [ids.conversation] };
     if ('teamId' in body) return { ...body, teamId: ids.team };
     if ('fromGet' in body) {
       const key = String(body.fromGet);

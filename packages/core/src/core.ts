@@ -46,6 +46,10 @@ import { WebhookService } from './webhooks/webhook.service';
 import { AnalyticsService } from './analytics/analytics.service';
 import { analyticsRollupJob, ROLLUP_DEBOUNCE_MS } from './analytics/rollup.job';
 import { ReplicaReader } from './analytics/read-source';
+import { CsatService } from './csat/csat.service';
+import { FollowupService } from './followups/followup.service';
+import { NoticeService } from './notices/notice.service';
+import { policyFor } from './followups/followup.repository';
 import type { WebhookOptions } from './webhooks/webhook.options';
 
 /**
@@ -83,6 +87,8 @@ export interface CoreOptions {
   analytics?: { live?: boolean; debounceMs?: number };
   /** A streaming replica analytics and exports read from while it is up and at most `maxLagSeconds` (30) behind (ADR 0023). Closed with the core. */
   replica?: { handle: DbHandle; maxLagSeconds?: number };
+  /** The address customers reach this server at: survey links (default http://localhost:3000). */
+  publicUrl?: string;
 }
 
 /** Every service, wired once. Apps (HTTP server, CLI, worker) build one Core and use its parts. */
@@ -118,6 +124,9 @@ export class Core {
   readonly webhooks: WebhookService;
   readonly audit: AuditTrail;
   readonly analytics: AnalyticsService;
+  readonly csat: CsatService;
+  readonly followups: FollowupService;
+  readonly notices: NoticeService;
   #workers: Worker[] = [];
   #pollsSeeded = false;
 
@@ -137,7 +146,18 @@ export class Core {
     // An agent going offline hands their open conversations on, in the same transaction.
     this.brands = new BrandService(this.db, this.clock);
     this.admin = new AdminService(this.db, bus, this.clock, { onAvailabilityChanged: async (uow, brandId, userId, availability) => { if (availability === 'offline') await this.routing.reassignFromAgent(uow, brandId, userId); } });
-    this.conversations = new ConversationService(this.db, bus, this.clock, () => this.wakeWorkers(), { afterChange: async (uow, brandId, id) => { await this.sla.refresh(uow, brandId, id); } });
+    this.csat = new CsatService(this.db, bus, this.clock, { publicUrl: opts.publicUrl ?? 'http://localhost:3000', secretKey: opts.secretKey });
+    this.followups = new FollowupService(this.db, bus, this.clock);
+    this.conversations = new ConversationService(this.db, bus, this.clock, () => this.wakeWorkers(), {
+      afterChange: async (uow, brandId, id) => { await this.sla.refresh(uow, brandId, id); },
+      onResolved: async (uow, brandId, id, by, at, teamId) => {
+        // The team's close-the-loop policy, else the brand's; without one nothing is sent.
+        const policy = await policyFor(uow.tx, brandId, teamId);
+        if (policy?.survey) await this.csat.onResolved(uow, brandId, id, by, at);
+        await this.followups.onResolved(uow, brandId, id, by, at, teamId, policy);
+      },
+    });
+    this.notices = new NoticeService(this.db, bus, this.clock, this.conversations, () => this.wakeWorkers());
     this.transfers = new TransferService(this.db, bus, this.clock, this.routing, this.sla);
     this.crmHook = new CrmHookService(this.db, this.box, this.clock, undefined, { allowPrivate: opts.webhooks?.allowPrivate ?? false });
     this.contacts = new ContactService(this.db, this.clock, this.crmHook);
@@ -169,9 +189,11 @@ export class Core {
     return [
       processInboundJob({ channels: this.channels, routing: this.routing, sla: this.sla, bus: this.bus, clock: this.clock, classifier: this.opts.classifier ?? null }),
       slaEvaluateJob(this.sla),
-      // A reply on the community channel is delivered by Earshot itself: a staff answer in the thread.
-      deliverJob({ db: this.db, channels: this.channels, bus: this.bus, clock: this.clock, localSenders: { community: (msg) => this.communityDesk.deliverStaffAnswer(msg) } }),
+      // A reply on the community channel is delivered by Earshot itself (a staff answer in the thread); survey links are filled in when sent.
+      deliverJob({ db: this.db, channels: this.channels, bus: this.bus, clock: this.clock, localSenders: { community: (msg) => this.communityDesk.deliverStaffAnswer(msg) }, expandText: (id, text) => this.csat.expandText(id, text) }),
       communityEscalateJob(this.communityDesk),
+      this.csat.job(),
+      this.followups.job(),
       pollJob({ db: this.db, channels: this.channels, ingest: this.ingest, clock: this.clock }),
       callFollowUpJob({ bus: this.bus, clock: this.clock }),
       retrainJob({ db: this.db, bus: this.bus, clock: this.clock, trainer: this.opts.trainer ?? null, debounceMs: this.#retrainDebounceMs() }),

@@ -65,3 +65,7 @@ export { AnalyticsService, summarize, type AnalyticsFilter, type AnalyticsReques
 export { catchUpBrand, refreshConversations, JOB_ANALYTICS_ROLLUP } from './analytics/rollup.job';
 export { computeFacts, accumulate, dimensionKeys, emptyMetrics, isZero, COUNTER_COLUMNS, HIST_COLUMNS, type ConversationFacts, type FactsConversation, type FactsMessage, type RollupMetrics } from './analytics/conversation-facts';
 export { ReplicaReader, readSourceHeader, type ReadSource } from './analytics/read-source';
+export * from './csat/csat.service';
+export { surveyToken, surveyTokenHash, SURVEY_LINK_PLACEHOLDER } from './csat/csat.token';
+export * from './followups/followup.service';
+export * from './notices/notice.service';

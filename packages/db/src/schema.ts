@@ -167,6 +167,33 @@ export interface CommunityReportsTable {
 export interface CommunityPostLogTable { brand_id: string; member_id: string; ip: string; created_at: CreatedAt }
 export interface SchemaMigrationsTable { version: number; name: string; applied_at: Generated<Date> }
 
+export interface CsatSurveysTable {
+  id: Generated<string>; brand_id: string; conversation_id: string; resolution_key: string; token_hash: string | null;
+  status: 'sent' | 'skipped'; skip_reason: string | null; message_id: string | null; agent_id: string | null; team_id: string | null;
+  channel_id: string; visibility: 'public' | 'private'; sent_at: Timestamp; expires_at: Timestamp;
+  score: number | null; comment: string | null; reasons: Generated<string[]>; answered_at: Timestamp | null; answer_count: Generated<number>; created_at: CreatedAt;
+}
+export type CareTaskKind = 'csat_follow_up' | 'call_back';
+export interface CareTasksTable {
+  id: Generated<string>; brand_id: string; conversation_id: string; kind: CareTaskKind; source_key: string; title: string;
+  assignee_id: string | null; team_id: string | null; due_at: Timestamp; status: Generated<'open' | 'done'>; outcome: string | null;
+  done_by: string | null; done_at: Timestamp | null; created_at: CreatedAt;
+}
+export interface FollowupPoliciesTable {
+  id: Generated<string>; brand_id: string; team_id: string | null; enabled: Generated<boolean>; wait_hours: number; business_hours: Generated<boolean>;
+  template: string; survey: Generated<boolean>; updated_by: string | null; updated_at: Generated<Date>;
+}
+export interface FollowupsTable {
+  id: Generated<string>; brand_id: string; conversation_id: string; resolution_key: string; policy_id: string | null;
+  status: Generated<'scheduled' | 'sent' | 'task' | 'skipped'>; due_at: Timestamp; agent_id: string | null; message_id: string | null; task_id: string | null;
+  skip_reason: string | null; done_at: Timestamp | null; created_at: CreatedAt;
+}
+export type NoticeBatchKind = 'incident_update' | 'incident_resolution' | 'bulk_reply';
+export interface NoticeBatchesTable {
+  id: Generated<string>; brand_id: string; incident_id: string | null; kind: NoticeBatchKind; text: string; idempotency_key: string | null;
+  created_by: string | null; created_at: CreatedAt;
+}
+export interface NoticesTable { batch_id: string; conversation_id: string; brand_id: string; message_id: string | null; skip_reason: string | null }
 export interface DB {
   brands: BrandsTable; users: UsersTable; memberships: MembershipsTable; teams: TeamsTable; team_members: TeamMembersTable;
   sessions: SessionsTable; api_tokens: ApiTokensTable; channels: ChannelsTable; channel_state: ChannelStateTable;
@@ -182,4 +209,6 @@ export interface DB {
   community_members: CommunityMembersTable; community_login_tokens: CommunityLoginTokensTable; community_sessions: CommunitySessionsTable;
   community_questions: CommunityQuestionsTable; community_answers: CommunityAnswersTable; community_comments: CommunityCommentsTable;
   community_votes: CommunityVotesTable; community_reports: CommunityReportsTable; community_post_log: CommunityPostLogTable;
+  csat_surveys: CsatSurveysTable; care_tasks: CareTasksTable; followup_policies: FollowupPoliciesTable; followups: FollowupsTable;
+  notice_batches: NoticeBatchesTable; notices: NoticesTable;
 }

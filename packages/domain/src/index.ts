@@ -15,3 +15,4 @@ export * from './personal-data';
 export * from './events';
 export * from './channel-text';
 export * from './jobs';
+export * from './api/csat';

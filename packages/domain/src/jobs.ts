@@ -33,6 +33,10 @@ export const JobPayloads = {
   'community.escalate': z.object({ brandId: uuid, questionId: uuid }),
   /** A brand's analytics rollups catch up with its audit trail. */
   'analytics.rollup': z.object({ brandId: uuid }),
+  /** A resolved conversation's satisfaction survey is sent (or skipped, with the reason). */
+  'csat.send': z.object({ conversationId: uuid, resolvedAt: z.number(), resolvedBy: uuid.nullable() }),
+  /** A follow-up after resolution is sent, or a call-back task is made, when its wait is over. */
+  'followup.send': z.object({ followupId: uuid }),
 } as const;
 
 export type JobName = keyof typeof JobPayloads;

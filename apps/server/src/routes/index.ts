@@ -21,9 +21,11 @@ import { systemRoutes } from './system.routes';
 import { routingRoutes } from './routing.routes';
 import { triageRoutes } from './triage.routes';
 import { webhookRoutes } from './webhooks.routes';
+import { csatRoutes } from './csat.routes';
+import { noticeRoutes } from './notices.routes';
 
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, channelRoutes, webchatRoutes, auditRoutes, eventRoutes, deskRoutes, routingRoutes, triageRoutes, mentionRoutes, incidentRoutes, kbRoutes, webhookRoutes, communityRoutes, communityPages, analyticsRoutes, brandRoutes]) {
+  for (const routes of [systemRoutes, authRoutes, conversationRoutes, contactRoutes, adminRoutes, ingestRoutes, channelRoutes, webchatRoutes, auditRoutes, eventRoutes, deskRoutes, routingRoutes, triageRoutes, mentionRoutes, incidentRoutes, kbRoutes, webhookRoutes, communityRoutes, communityPages, analyticsRoutes, brandRoutes, csatRoutes, noticeRoutes]) {
     await routes(app, deps);
   }
 }

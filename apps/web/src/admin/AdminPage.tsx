@@ -15,11 +15,12 @@ import { KbAdmin } from './KbAdmin';
 import { SlaAdmin } from './SlaAdmin';
 import { WebhooksAdmin } from './WebhooksAdmin';
 import { CommunityAdmin } from './CommunityAdmin';
+import { FollowupAdmin } from './FollowupAdmin';
 
 // Each section and who may open it (`operator`: operators of the installation only).
 const TABS: [string, string, Permission | 'operator' | null][] = [
   ['brand', 'Brand', 'brand:manage'], ['channels', 'Channels', null], ['crm', 'CRM look-up', 'channel:manage'], ['teams', 'Teams & skills', null], ['users', 'Users & roles', null], ['tokens', 'API tokens', 'token:manage'],
-  ['canned', 'Canned responses', null], ['kb', 'Knowledge base', null], ['community', 'Community', 'community:moderate'], ['routing', 'Routing rules', 'routing:manage'], ['sla', 'SLA & business hours', 'sla:manage'],
+  ['canned', 'Canned responses', null], ['kb', 'Knowledge base', null], ['community', 'Community', 'community:moderate'], ['routing', 'Routing rules', 'routing:manage'], ['sla', 'SLA & business hours', 'sla:manage'], ['followup', 'Follow-up & CSAT', 'sla:manage'],
   ['webhooks', 'Webhooks', 'webhook:manage'], ['brands', 'All brands', 'operator'],
 ];
 
@@ -38,7 +39,7 @@ export function AdminPage({ tab }: { tab: string }) {
       <section className="admin-body">
         {open === 'brand' ? <BrandAdmin /> : open === 'brands' ? <BrandsAdmin />
           : open === 'crm' ? <CrmHookAdmin />
-          : open === 'channels' ? <ChannelsAdmin /> : open === 'teams' ? <TeamsAdmin /> : open === 'users' ? <UsersAdmin /> : open === 'tokens' ? <TokensAdmin /> : open === 'canned' ? <CannedAdmin /> : open === 'kb' ? <KbAdmin /> : open === 'community' ? <CommunityAdmin /> : open === 'webhooks' ? <WebhooksAdmin />
+          : open === 'channels' ? <ChannelsAdmin /> : open === 'teams' ? <TeamsAdmin /> : open === 'users' ? <UsersAdmin /> : open === 'tokens' ? <TokensAdmin /> : open === 'canned' ? <CannedAdmin /> : open === 'kb' ? <KbAdmin /> : open === 'community' ? <CommunityAdmin /> : open === 'webhooks' ? <WebhooksAdmin /> : open === 'followup' ? <FollowupAdmin />
           : open === 'routing' ? <JsonSettingAdmin title="Routing rules" path="/api/v1/routing/rules" field="rules" help="Conditions → actions, evaluated in order for every inbound message." />
           : open === 'sla' ? <SlaAdmin />
           : <Empty title="Unknown section">This section does not exist or your role cannot open it.</Empty>}

@@ -10,6 +10,7 @@ import { countdown, slaDue } from '../inbox/sla';
 import { Actions } from './Actions';
 import { Composer } from './Composer';
 import { IncidentBar } from './Incidents';
+import { CarePanel } from './CarePanel';
 import { usePresenceBeacon } from './presence';
 import { Timeline } from './Timeline';
 
@@ -57,6 +58,7 @@ export function ConversationPane({ id }: { id: string }) {
           ) : null}
           <Actions c={c} />
           <IncidentBar conversationId={c.id} links={incidents} />
+          <CarePanel conversationId={c.id} version={`${c.status}:${c.messageCount}`} />
         </header>
         <Timeline conversation={c} messages={messages} incidents={incidents} />
         <Composer conversation={c} onTyping={beacon.typing} />

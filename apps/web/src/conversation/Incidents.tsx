@@ -5,6 +5,7 @@ import { inboxPath, navigate } from '../app/router';
 import { useSession } from '../app/session';
 import { ChannelIcon, Icon } from '../ui/Icon';
 import { Badge, Button, Dialog, Skeleton, timeAgo } from '../ui/ui';
+import { IncidentNotices } from './IncidentNotices';
 
 /** The incidents this conversation is linked to, with a way to link, unlink and see the rest of each incident. */
 export function IncidentBar({ conversationId, links }: { conversationId: string; links: IncidentLinkView[] }) {
@@ -114,6 +115,7 @@ function IncidentDialog({ link, conversationId, onClose }: { link: IncidentLinkV
           </ul>
         )}
       {a.setStatus.error ? <p className="form-error" role="alert">{errorMessage(a.setStatus.error)}</p> : null}
+      <IncidentNotices incidentId={link.id} open={status === 'open'} />
     </Dialog>
   );
 }

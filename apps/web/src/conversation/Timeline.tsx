@@ -84,7 +84,7 @@ function Message({ m, conversationId, canApprove, meId }: { m: MessageView; conv
         {m.deliveryStatus ? <Badge tone={deliveryTone[m.deliveryStatus] ?? 'neutral'} title={m.deliveryError ?? undefined}>{deliveryText[m.deliveryStatus] ?? m.deliveryStatus}</Badge> : null}
         <time className="muted small" dateTime={m.sentAt}>{formatTime(m.sentAt)}</time>
       </div>
-      <div className="msg-text">{m.kind === 'note' && m.mentions?.length ? <NoteText text={m.text} mentions={m.mentions} meId={meId} /> : <RichText text={m.text} />}</div>
+      <div className="msg-text">{m.kind === 'note' && m.mentions?.length ? <NoteText text={m.text} mentions={m.mentions} meId={meId} /> : <RichText text={m.text.replaceAll('{{survey_link}}', '[survey link]')} />}</div>
       {m.deliveryError ? <p className="form-error small">{m.deliveryError}</p> : null}
       {m.deliveryStatus === 'awaiting_approval' ? (
         <div className="approval">

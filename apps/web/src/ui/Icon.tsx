@@ -6,6 +6,7 @@ const paths: Record<string, string> = {
   email: 'M3 6h18v12H3zM3 7l9 6 9-6',
   webchat: 'M4 5h16v10H9l-5 4z',
   webform: 'M5 3h14v18H5zM8 8h8M8 12h8M8 16h5',
+  star: 'M12 3l2.7 5.6 6.1.9-4.4 4.3 1 6.1L12 17l-5.4 2.9 1-6.1-4.4-4.3 6.1-.9z',
   phone: 'M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2',
   feed: 'M5 19a1 1 0 1 0 0-.01M5 11a8 8 0 0 1 8 8M5 5a14 14 0 0 1 14 14',
   api: 'M8 8l-4 4 4 4M16 8l4 4-4 4M14 5l-4 14',

@@ -20,6 +20,8 @@ export const JOB_DELIVER = 'message.deliver' satisfies JobName;
 export interface ConversationHooks {
   /** Runs in the change's transaction after a change (SLA clocks are recomputed and rescheduled). */
   afterChange?: (uow: UnitOfWork, brandId: string, conversationId: string) => Promise<void>;
+  /** Runs in the resolving transaction (surveys and follow-ups are scheduled, one per resolution). */
+  onResolved?: (uow: UnitOfWork, brandId: string, conversationId: string, resolvedBy: string | null, resolvedAt: Date, teamId: string | null) => Promise<void>;
 }
 
 /** Statuses that count against an agent's capacity (routing.repository loadCandidates). */
@@ -95,6 +97,7 @@ export class ConversationService {
         resolved_at: status === 'resolved' ? now : null,
         snoozed_until: status === 'snoozed' ? new Date(snoozedUntil ?? now) : null,
       });
+      if (status === 'resolved') await this.hooks.onResolved?.(uow, actor.brandId, id, actor.userId ?? c.assignee_id, now, c.team_id);
       const freed = c.assignee_id && HOLDS_CAPACITY.has(c.status) && !HOLDS_CAPACITY.has(status) ? { agentId: c.assignee_id } : null;
       return { before: { status: c.status }, after: { status, ...(status === 'snoozed' ? { snoozedUntil } : {}) }, freed };
     });

@@ -41,7 +41,7 @@ function deliveredPartIdsOf(err: unknown): string[] {
 /** Channel kinds whose "provider" is Earshot itself: sending needs the database, not a driver (the community's staff answers). */
 export type LocalSender = (msg: OutboundMessage, ctx: ChannelContext) => Promise<SendResult>;
 
-export function deliverJob(deps: { db: Kysely<DB>; channels: ChannelService; bus: EventBus; clock: Clock; localSenders?: Partial<Record<string, LocalSender>> }): JobDefinition {
+export function deliverJob(deps: { db: Kysely<DB>; channels: ChannelService; bus: EventBus; clock: Clock; localSenders?: Partial<Record<string, LocalSender>>; expandText?: (messageId: string, text: string) => Promise<string> }): JobDefinition {
   const { db } = deps;
   async function mark(brandId: string, conversationId: string, messageId: string, set: { delivery_status: DeliveryStatus; delivery_error?: string | null; provider_message_id?: string | null }, audit?: { action: string; providerMessageIds?: string[] }) {
     await transact(db, async (uow) => {
@@ -95,7 +95,9 @@ export function deliverJob(deps: { db: Kysely<DB>; channels: ChannelService; bus
         throw new RetryAt(new Date(budget.resetAt), reason);
       }
 
-      const outbound = await buildOutbound(db, m, row.kind, prior?.delivered_part_ids ?? []);
+      // A survey message's link is put in only now: its token is never stored (csat/csat.token.ts).
+      const text = deps.expandText ? await deps.expandText(m.id, m.text) : m.text;
+      const outbound = await buildOutbound(db, { ...m, text }, row.kind, prior?.delivered_part_ids ?? []);
       await mark(m.brand_id, m.conversation_id, m.id, { delivery_status: 'sending' });
       await startAttempt(db, { messageId: m.id, brandId: m.brand_id, channelId: m.channel_id });
       const msg = m;
