@@ -138,3 +138,17 @@ it('names the field at fault in a malformed API channel event, in either body sh
   }
   expect(await count()).toBe(before);
 });
+
+it('answers a unique violation from a concurrent request with 409 EARSHOT_CONFLICT, not a 500', async () => {
+  const { default: Fastify } = await import('fastify');
+  const { errorHandler } = await import('../src/http/errors');
+  const app = Fastify({ logger: false });
+  app.setErrorHandler(errorHandler);
+  // What pg throws when a unique index refuses the second of two racing inserts.
+  app.get('/race', async () => { throw Object.assign(new Error('duplicate key value violates unique constraint "channels_one_community_idx"'), { code: '23505', constraint: 'channels_one_community_idx' }); });
+  const res = await app.inject({ method: 'GET', url: '/race' });
+  expect(res.statusCode).toBe(409);
+  expect(res.json<{ error: { code: string; message: string } }>().error).toMatchObject({ code: 'EARSHOT_CONFLICT' });
+  expect(res.body).not.toContain('channels_one_community_idx');
+  await app.close();
+});

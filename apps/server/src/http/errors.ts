@@ -27,6 +27,14 @@ function isUnstorableText(err: unknown): boolean {
   return code === '22021' || code === '22P05';
 }
 
+/**
+ * A unique index refused a row two concurrent requests both checked was free (two admins creating
+ * a brand's one community channel at once, say): the later one is a conflict, not a server fault.
+ */
+function isUniqueRace(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === '23505';
+}
+
 /** The one place where errors become HTTP: every failure a client can cause is a 4xx with a code. */
 export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
   if (isEarshotError(err)) {
@@ -63,6 +71,11 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
   // Text the database cannot store (a NUL byte or an invalid sequence that got past the parsers): the client's input.
   if (isUnstorableText(err)) {
     void reply.status(400).send(body('EARSHOT_VALIDATION', 'the request contains characters that cannot be stored'));
+    return;
+  }
+  if (isUniqueRace(err)) {
+    req.log.warn({ constraint: (err as { constraint?: string }).constraint }, 'unique violation from a concurrent request');
+    void reply.status(409).send(body('EARSHOT_CONFLICT', 'a concurrent request made the same change first; load the current state and try again'));
     return;
   }
   // The database is down or restarting: the request was not acknowledged, so the client (a provider) retries.
