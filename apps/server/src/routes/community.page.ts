@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { publicPageCsp } from './public-page-csp';
 import type { CommunityHome, QuestionPage } from '@earshot/core';
 import { escapeHtml as e } from './kb.page';
 
@@ -58,14 +58,7 @@ footer { max-width: 820px; margin: 24px auto; padding: 0 16px; color: var(--text
 `;
 
 /** No script may run (default-src 'none'), forms post only here, nothing may frame the page, the only style is the one above. */
-export const COMMUNITY_CSP = [
-  "default-src 'none'",
-  `style-src 'sha256-${createHash('sha256').update(CSS).digest('base64')}'`,
-  "img-src 'self' https:",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const COMMUNITY_CSP = publicPageCsp(CSS, { images: true, forms: true });
 
 export interface Viewer { displayName: string; csrfToken: string }
 export interface Chrome { brandName: string; brandSlug: string; viewer: Viewer | null; q?: string }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { publicPageCsp } from './public-page-csp';
 import { CSAT_LOW_SCORE, CSAT_REASONS } from '@earshot/domain';
 import type { PublicSurvey } from '@earshot/core';
 import { escapeHtml } from './kb.page';
@@ -33,13 +33,7 @@ footer { margin-top: 24px; color: var(--text-2); font-size: 13px; }
 @media (max-width: 600px) { main { margin: 0; border: 0; border-radius: 0; min-height: 100vh; padding: 24px 18px; } .scores { gap: 6px; } }
 `;
 
-export const CSAT_CSP = [
-  "default-src 'none'",
-  `style-src 'sha256-${createHash('sha256').update(CSS).digest('base64')}'`,
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const CSAT_CSP = publicPageCsp(CSS, { images: false, forms: true });
 
 const LABELS = ['Very poor', 'Poor', 'Okay', 'Good', 'Great'];
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { publicPageCsp } from './public-page-csp';
 import type { PublicArticle } from '@earshot/core';
 
 // The public article page: plain HTML with one inline stylesheet (allowed by its hash) and no
@@ -31,15 +31,7 @@ export const ARTICLE_CSP = cspFor(CSS);
 
 /** The page's one stylesheet is allowed by its hash: a brand's colours are part of it, so each brand's page has its own. */
 function cspFor(css: string): string {
-  return [
-  "default-src 'none'",
-  `style-src 'sha256-${createHash('sha256').update(css).digest('base64')}'`,
-  "img-src 'self' https:",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  'sandbox',
-  ].join('; ');
+  return publicPageCsp(css, { images: true, forms: false, sandbox: true });
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
