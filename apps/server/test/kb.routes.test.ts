@@ -157,4 +157,41 @@ describeEachDb('knowledge base over HTTP: articles, suggestions, public page', (
     // Other pages keep the desk's policy.
     expect(String((await t.app.inject({ method: 'GET', url: '/healthz' })).headers['content-security-policy'])).toContain("default-src 'self'");
   });
+
+  it('serves the help centre: published articles by category, search, related articles; nothing of drafts or other brands', async () => {
+    const actor = { ...systemActor(a.brandId), userId: a.adminId };
+    await t.core.kb.create(actor, { title: 'Refunds to a card', slug: 'refund-card', body: 'Refunds reach your card in 5 days.', tags: ['billing', 'refunds'], status: 'published' });
+    await t.core.kb.create(actor, { title: 'Refund <i>timing</i>', slug: 'refund-timing', body: 'How long a refund takes.', tags: ['refunds'], status: 'published' });
+    await t.core.kb.create(actor, { title: 'Secret refund draft', slug: 'refund-draft', body: 'not yet', tags: ['refunds'] });
+    await t.core.kb.create({ ...systemActor(b.brandId), userId: b.adminId }, { title: 'Beta refund policy', slug: 'beta-refunds', body: 'beta only', tags: ['refunds'], status: 'published' });
+
+    const index = await t.app.inject({ method: 'GET', url: '/kb/kbhttp' });
+    expect(index.statusCode).toBe(200);
+    expect(String(index.headers['content-security-policy'])).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]+=*'; img-src 'self' https:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'$/);
+    expect(index.body).toContain('<section class="cat"><h2>billing</h2>');
+    expect(index.body).toContain('<section class="cat"><h2>refunds</h2>');
+    expect(index.body).toContain('<a href="/kb/kbhttp/refund-card">Refunds to a card</a>');
+    expect(index.body).toContain('Refund &lt;i&gt;timing&lt;/i&gt;');
+    for (const hidden of ['Secret refund draft', 'Beta refund policy', '<i>timing']) expect(index.body).not.toContain(hidden);
+
+    const search = await t.app.inject({ method: 'GET', url: `/kb/kbhttp?q=${encodeURIComponent('card "<script>x</script>"')}` });
+    expect(search.statusCode).toBe(200);
+    expect(search.body).not.toContain('<script>');
+    expect(search.body).toContain('value="card &quot;&lt;script&gt;x&lt;/script&gt;&quot;"');
+    const found = await t.app.inject({ method: 'GET', url: '/kb/kbhttp?q=card' });
+    expect(found.body).toContain('1 article for “card”');
+    expect(found.body).toContain('/kb/kbhttp/refund-card');
+    expect(found.body).not.toContain('beta-refunds');
+    for (const q of ['x'.repeat(5000), '-', '"', 'or or', '%E2%80%AE']) expect((await t.app.inject({ method: 'GET', url: `/kb/kbhttp?q=${q}` })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/kb/kbhttp?q=refund%00' })).statusCode).toBe(400); // %00 in any query is refused before routing
+    expect((await t.app.inject({ method: 'GET', url: '/kb/kbhttp?q=a&q=b' })).statusCode).toBe(200);
+    for (const url of ['/kb/no-such-brand', '/kb/%27or%201%3D1', `/kb/${'x'.repeat(150)}`]) expect((await t.app.inject({ method: 'GET', url })).statusCode).toBe(404);
+
+    // Related: the other published articles sharing a tag, never the article itself, a draft or another brand's.
+    const page = await t.app.inject({ method: 'GET', url: '/kb/kbhttp/refund-timing' });
+    const related = page.body.slice(page.body.indexOf('<aside class="related">'));
+    expect(related).toContain('<a href="/kb/kbhttp/refund-card">Refunds to a card</a>');
+    for (const hidden of ['refund-timing', 'refund-draft', 'beta-refunds']) expect(related).not.toContain(hidden);
+    expect(page.body).toContain('<a href="/kb/kbhttp">All help articles</a>');
+  });
 });

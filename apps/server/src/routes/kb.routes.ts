@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isEarshotError, KbArticlePage, KbArticleStatus, KbArticleView, KbSuggestions } from '@earshot/domain';
-import { articleHtml, ARTICLE_CSP, notFoundHtml } from './kb.page';
+import { articleHtml, ARTICLE_CSP, helpIndexHtml, notFoundHtml } from './kb.page';
 import { authErrors, IdParams, Ok, type RouteDeps } from './shared';
 
 // PostgreSQL text cannot hold NUL: refused here as bad input rather than failing in the database.
@@ -58,6 +58,22 @@ export async function kbRoutes(app: FastifyInstance, { core }: RouteDeps): Promi
     const who = req.can('kb:read');
     req.can('conversation:read');
     return core.kb.suggest(who, req.params.id, req.query.limit);
+  });
+
+  // The public help centre: published articles by category, and search. No session, no script.
+  app.get<{ Params: { brand: string }; Querystring: { q?: unknown } }>('/kb/:brand', { config: { public: true }, schema: { hide: true } }, async (req, reply) => {
+    const page = (status: number, html: string, csp = ARTICLE_CSP) => reply.status(status).header('content-security-policy', csp)
+      .header('cache-control', status === 200 ? 'no-cache' : 'no-store').type('text/html; charset=utf-8').send(html);
+    // A search is at most 200 characters of text (NUL cannot be searched for; an array is not a query).
+    const q = typeof req.query.q === 'string' ? req.query.q.split('\u0000').join('').slice(0, 200) : '';
+    if (req.params.brand.length > 100) return page(404, notFoundHtml());
+    try {
+      const h = helpIndexHtml(await core.kb.publicIndex(req.params.brand, q));
+      return page(200, h.html, h.csp);
+    } catch (err) {
+      if (isEarshotError(err) && err.status === 404) return page(404, notFoundHtml());
+      throw err;
+    }
   });
 
   // The public page a reply links to: published articles only, no session, no script at all.

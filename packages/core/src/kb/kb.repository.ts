@@ -29,6 +29,23 @@ export async function findPublished(ex: Executor, brandRef: string, slug: string
     where ${byId ? sql`b.id = ${brandRef}::uuid` : sql`b.slug = ${brandRef}`} and a.slug = ${slug} and a.status = 'published'`.execute(ex)).rows[0];
 }
 
+/** A brand as its public help centre is addressed: by slug or id. */
+export async function findBrandByRef(ex: Executor, brandRef: string): Promise<{ id: string; name: string; slug: string; settings: Record<string, unknown> } | undefined> {
+  const byId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(brandRef);
+  return (await sql<{ id: string; name: string; slug: string; settings: Record<string, unknown> }>`
+    select id, name, slug, settings from brands where ${byId ? sql`id = ${brandRef}::uuid` : sql`slug = ${brandRef}`}`.execute(ex)).rows[0];
+}
+
+/** Published articles sharing tags with one article, most shared tags first, then most recently edited. */
+export async function relatedPublished(ex: Executor, brandId: string, excludeId: string, tags: string[], limit: number): Promise<{ title: string; slug: string }[]> {
+  if (tags.length === 0) return [];
+  return (await sql<{ title: string; slug: string }>`
+    select a.title, a.slug from kb_articles a
+    where a.brand_id = ${brandId} and a.status = 'published' and a.id <> ${excludeId}::uuid and a.tags && ${tags}::text[]
+    order by cardinality(array(select unnest(a.tags) intersect select unnest(${tags}::text[]))) desc, a.updated_at desc, a.id
+    limit ${limit}`.execute(ex)).rows;
+}
+
 export interface ArticleFilter {
   status: KbArticleStatus[];
   tag?: string | undefined;

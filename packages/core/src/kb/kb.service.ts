@@ -8,7 +8,7 @@ import { cursorCodec, CursorFields } from '../shared/cursor';
 import type { Clock } from '../shared/clock';
 import { transact } from '../shared/unit-of-work';
 import { findConversation } from '../conversations/conversation.repository';
-import { findArticle, findPublished, latestInbound, listArticles, slugTaken, suggestArticles, type KbArticleRow } from './kb.repository';
+import { findArticle, findBrandByRef, findPublished, latestInbound, listArticles, relatedPublished, slugTaken, suggestArticles, type KbArticleRow } from './kb.repository';
 import { excerpt, renderMarkdown } from './markdown';
 import { questionTerms } from './question-terms';
 import { SLUG_RE, slugify } from './slug';
@@ -24,7 +24,22 @@ export interface KbArticleInput {
 
 export interface KbListQuery { q?: string | undefined; status?: KbArticleStatus | undefined; tag?: string | undefined; cursor?: string | undefined; limit?: number | undefined }
 
-export interface PublicArticle { brandName: string; brandSlug: string; look: BrandLook; title: string; html: string; tags: string[]; updatedAt: string; publishedAt: string }
+export interface PublicArticle {
+  brandName: string; brandSlug: string; look: BrandLook; title: string; html: string; tags: string[]; updatedAt: string; publishedAt: string;
+  /** Published articles sharing its tags (the page's "Related"). */
+  related: { title: string; path: string }[];
+}
+
+/** A brand's public help centre: its published articles by category (tag), or the matches of a search. */
+export interface PublicHelpIndex {
+  brandName: string; brandSlug: string; look: BrandLook; q: string;
+  categories: { name: string; articles: { title: string; path: string; excerpt: string }[] }[];
+  /** A search's matches, best first (empty when not searching). */
+  results: { title: string; path: string; excerpt: string }[];
+}
+
+/** Articles with no tag are listed under this category. */
+const UNCATEGORISED = 'General';
 
 // A brand slug (0001: ^[a-z0-9][a-z0-9-]{1,62}$) or a brand id.
 const BRAND_REF_RE = /^(?:[a-z0-9][a-z0-9-]{1,62}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
@@ -173,7 +188,30 @@ export class KbService {
     if (!BRAND_REF_RE.test(brand) || !SLUG_RE.test(article) || article.length > 100) throw notFound('params.slug');
     const r = await findPublished(this.db, brand, article);
     if (!r?.published_at) throw notFound('params.slug');
-    return { brandName: r.brand_name, brandSlug: r.brand_slug, look: brandSettingsOf(r.brand_settings).look, title: r.title, html: renderMarkdown(r.body), tags: r.tags, updatedAt: r.updated_at.toISOString(), publishedAt: r.published_at.toISOString() };
+    const related = (await relatedPublished(this.db, r.brand_id, r.id, r.tags, 5)).map((x) => ({ title: x.title, path: articlePath(r.brand_slug, x.slug) }));
+    return { brandName: r.brand_name, brandSlug: r.brand_slug, look: brandSettingsOf(r.brand_settings).look, title: r.title, html: renderMarkdown(r.body), tags: r.tags, updatedAt: r.updated_at.toISOString(), publishedAt: r.published_at.toISOString(), related };
+  }
+
+  /**
+   * The public help centre of a brand (`/kb/<brand>`): published articles grouped by tag, or, with a
+   * query, the best matches (the same web-search syntax and ranking as the desk's article search).
+   */
+  async publicIndex(brandRef: string, query = ''): Promise<PublicHelpIndex> {
+    const ref = brandRef.toLowerCase();
+    if (!BRAND_REF_RE.test(ref)) throw notFound('params.brand');
+    const brand = await findBrandByRef(this.db, ref);
+    if (!brand) throw notFound('params.brand');
+    const q = query.trim().slice(0, 200);
+    const item = (a: KbArticleRow) => ({ title: a.title, path: articlePath(brand.slug, a.slug), excerpt: excerpt(a.body, 160) });
+    const base = { brandName: brand.name, brandSlug: brand.slug, look: brandSettingsOf(brand.settings).look, q };
+    if (q) return { ...base, categories: [], results: (await listArticles(this.db, brand.id, { status: ['published'], q, after: null, limit: 50 })).map(item) };
+    const byTag = new Map<string, ReturnType<typeof item>[]>();
+    for (const a of await listArticles(this.db, brand.id, { status: ['published'], after: null, limit: 500 })) {
+      for (const tag of a.tags.length ? a.tags : [UNCATEGORISED]) byTag.set(tag, [...(byTag.get(tag) ?? []), item(a)]);
+    }
+    const categories = [...byTag].map(([name, articles]) => ({ name, articles: articles.sort((x, y) => x.title.localeCompare(y.title)) }))
+      .sort((x, y) => (x.name === UNCATEGORISED ? 1 : y.name === UNCATEGORISED ? -1 : x.name.localeCompare(y.name)));
+    return { ...base, categories, results: [] };
   }
 
   /**
