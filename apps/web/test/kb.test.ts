@@ -158,7 +158,7 @@ describe('knowledge base in the browser', () => {
     expect(await pub.locator('.body').textContent()).toContain('<script>window.__kbXss=2;alert(2)</script>');
     await pub.getByText('click me', { exact: false }).click();
     expect(await executed(pub, pubDialogs, 'main')).toEqual(NOTHING);
-    expect(await pub.locator('a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href))).toEqual(['https://example.com/help']);
+    expect(await pub.locator('article a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href))).toEqual(['https://example.com/help']);
     await reader.close();
     expect(priya.errors).toEqual([]);
   });

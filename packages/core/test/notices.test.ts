@@ -120,7 +120,9 @@ describeEachDb('incident notices and bulk replies', (kind) => {
 
   it('answers an inbox selection: a public repeat needs confirming, agency public replies wait for approval', async () => {
     const publicOnes = (await t.core.db.selectFrom('conversations').select('id').where('brand_id', '=', a.brandId).where('channel_id', '=', xChannel).where('last_inbound_public', '=', true).orderBy('id').limit(3).execute()).map((c) => c.id);
-    const privateOnes = conversations.filter((c) => !publicOnes.includes(c)).slice(-2);
+    // Two whose customer last wrote privately (a DM): chosen by that, not by position (ids are random).
+    const privateOnes = (await t.core.db.selectFrom('conversations').select('id').where('brand_id', '=', a.brandId).where('last_inbound_public', '=', false).orderBy('id').limit(2).execute()).map((c) => c.id);
+    expect(privateOnes).toHaveLength(2);
     await expect(t.core.notices.bulkReply(agent, { conversationIds: publicOnes, text: 'We are sorry, please DM us' })).rejects.toMatchObject({ code: 'EARSHOT_CONFLICT', details: { publicCount: 3 } });
     await expect(t.core.notices.bulkReply(agent, { conversationIds: [...privateOnes, '00000000-0000-4000-8000-000000000000'], text: 'x' })).rejects.toMatchObject({ code: 'EARSHOT_CONVERSATION_NOT_FOUND' });
     const byAgency = await t.core.notices.bulkReply(agency, { conversationIds: [...publicOnes, ...privateOnes], text: 'Thanks {{first_name}}, we are on it.', acknowledgeRepeat: true });

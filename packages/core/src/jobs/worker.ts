@@ -229,12 +229,15 @@ export class Worker {
   }
 
   async #recordFailure(ex: Kysely<DB>, job: JobRow, err: unknown): Promise<void> {
-    const attempts = job.attempts + 1;
+    // Losing a lock race (a deadlock or serialization failure with a concurrent batch) says nothing
+    // about the job: it runs again shortly, and the attempt is not counted towards dead-lettering.
+    const contention = isLockContention(err);
+    const attempts = contention ? job.attempts : job.attempts + 1;
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     const dead = err instanceof PermanentJobError || attempts >= job.max_attempts;
     // Database time, not the injected clock: run_at is compared with the database's now() when jobs
     // are claimed, and a simulated clock may be years away from it.
-    const runAt = err instanceof RetryAt ? err.at : new Date(Date.now() + backoffMs(attempts));
+    const runAt = err instanceof RetryAt ? err.at : new Date(Date.now() + (contention ? 50 + Math.floor(Math.random() * 250) : backoffMs(attempts)));
     this.stats.failed += 1;
     if (dead) this.stats.dead += 1;
     this.opts.onError?.(err, job);
@@ -243,6 +246,12 @@ export class Worker {
         run_at = ${runAt}, locked_by = null, locked_at = null, updated_at = now()
       where id = ${job.id}`.execute(ex);
   }
+}
+
+/** PostgreSQL's deadlock_detected (40P01) and serialization_failure (40001). */
+function isLockContention(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
 }
 
 /** A job failed in a batch run without savepoints: roll the attempt back and run the batch with them. */
